@@ -1,0 +1,55 @@
+"""Run Presidio's `AnalyzerEngine` with the Chinese pipeline and our rule-driven recognizers."""
+
+from __future__ import annotations
+
+from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from spacy.language import Language
+
+from redact.findings import Finding
+from redact.recognizers import build_recognizer
+from redact.recognizers.base import FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY
+from redact.rules import RuleSet
+
+
+class PreloadedSpacyEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine around a pipeline we built ourselves (pkuseg loaded by path)."""
+
+    def __init__(self, nlp: Language) -> None:
+        super().__init__(models=[{"lang_code": LANGUAGE, "model_name": "zh_pkuseg_blank"}])
+        self._pipeline = nlp
+
+    def load(self) -> None:
+        self.nlp = {LANGUAGE: self._pipeline}
+
+
+class Analyzer:
+    """Every recognizer of a rule set, run over a text in one Presidio pass."""
+
+    def __init__(self, ruleset: RuleSet, nlp: Language) -> None:
+        registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+        for rule in ruleset.rules:
+            registry.add_recognizer(build_recognizer(rule))
+        self.engine = AnalyzerEngine(registry=registry, nlp_engine=PreloadedSpacyEngine(nlp),
+                                     supported_languages=[LANGUAGE])
+
+    def analyze(self, text: str) -> list[Finding]:
+        """All candidates (also low-scoring ones, for the near-miss report), in text order."""
+        if not text.strip():
+            return []
+        results = self.engine.analyze(text, language=LANGUAGE, score_threshold=0.0,
+                                      return_decision_process=True)
+        return sorted((to_finding(r, text) for r in results),
+                      key=lambda f: (f.start, f.end, f.label, f.rule_id))
+
+
+def to_finding(result: RecognizerResult, text: str) -> Finding:
+    """Our frozen `Finding` from a Presidio result and its explanation."""
+    metadata = result.recognition_metadata
+    explanation = result.analysis_explanation
+    return Finding(
+        start=result.start, end=result.end, text=text[result.start:result.end],
+        label=result.entity_type, rule_id=metadata[RULE_ID_KEY],
+        recognizer=metadata[RecognizerResult.RECOGNIZER_NAME_KEY], score=round(result.score, 4),
+        reason=explanation.textual_explanation if explanation else "",
+        figure_class=metadata.get(FIGURE_CLASS_KEY), replacement=metadata.get(REPLACEMENT_KEY))

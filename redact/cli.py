@@ -1,0 +1,157 @@
+"""Command line: `redact run`, `redact scan`, `redact explain`, `redact setup`.
+
+Exit codes: 0 ok (with `--check`: nothing to mask), 1 a file failed (or `--check` found
+something), 2 usage or configuration error. Errors are one line on stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from redact import __version__
+from redact.errors import RedactError, RuleErrors
+
+EXIT_FAILED_FILE = 1
+EXIT_USAGE = 2
+
+
+def fail_cleanly(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into a one-line message and exit status 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RuleErrors as exc:
+            for error in exc.errors:
+                click.echo(f"redact: rule error: {error}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
+        except RedactError as exc:
+            click.echo(f"redact: error: {exc}", err=True)
+            raise SystemExit(EXIT_USAGE) from None
+
+    return wrapper
+
+
+profile_option = click.option("-p", "--profile", default="upper", show_default=True,
+                              help="Masking profile: upper (XX), lower (x per digit), auto, or one in RULES/profiles.")
+rules_option = click.option("--rules", "rules_dir", type=click.Path(file_okay=False, path_type=Path),
+                            default=None, help="Rules directory (default: the rules shipped with redact).")
+paths_argument = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="redact")
+def main() -> None:
+    """Find and mask place names, people, organisations and figures in Chinese documents.
+
+    \b
+    Examples:
+      redact setup                              # once: install the segmentation model
+      redact run samples/ -o out/               # mask every document, write out/redact-report.json
+      redact run report.txt -o out/ -p lower    # x-per-digit style
+      redact scan samples/                      # show what would be masked, write nothing
+      redact explain "获市委温书记批示肯定"          # every candidate and the rule behind it
+    """
+
+
+@main.command()
+@fail_cleanly
+def setup() -> None:
+    """Install the pkuseg segmentation model into the cache (once; then everything runs offline)."""
+    from redact.model import install_model
+
+    path = install_model(progress=lambda message: click.echo(message, err=True))
+    click.echo(f"pkuseg model ready in {path}")
+
+
+@main.command()
+@paths_argument
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory for the masked files (same relative paths and names).")
+@profile_option
+@rules_option
+@click.option("--report", "report_name", default="redact-report", show_default=True,
+              help="Base name of the report files written in OUTDIR.")
+@click.option("--check", is_flag=True, help="Exit 1 when anything was masked (a pre-share gate).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress or summary on stderr.")
+@fail_cleanly
+def run(paths: tuple[Path, ...], outdir: Path, profile: str, rules_dir: Path | None, report_name: str,
+        check: bool, quiet: bool) -> None:
+    """Mask PATHS (files or directories, recursively) into OUTDIR and write the report there.
+
+    \b
+    Examples:
+      redact run samples/ -o out/
+      redact run a.txt b.txt -o masked/ -p lower --report review
+    """
+    from redact.batch import run_batch
+
+    summary = run_batch(list(paths), outdir, profile, rules_dir, report_name,
+                        progress=None if quiet else _stderr_progress)
+    for failure in summary.failures:
+        click.echo(f"redact: error: {failure.source}: {failure.error}", err=True)
+    if not quiet:
+        click.echo(summary.describe(), err=True)
+    if summary.failed:
+        raise SystemExit(EXIT_FAILED_FILE)
+    if check and summary.masked_count:
+        raise SystemExit(EXIT_FAILED_FILE)
+
+
+@main.command()
+@paths_argument
+@profile_option
+@rules_option
+@fail_cleanly
+def scan(paths: tuple[Path, ...], profile: str, rules_dir: Path | None) -> None:
+    """Print what would be masked in PATHS as a table on stdout; write nothing.
+
+    \b
+    Example:
+      redact scan samples/doc1.txt -p upper
+    """
+    from redact.batch import scan_batch
+
+    failed = False
+    for line in scan_batch(list(paths), profile, rules_dir):
+        if line.startswith("redact: error:"):
+            click.echo(line, err=True)
+            failed = True
+        else:
+            click.echo(line)
+    if failed:
+        raise SystemExit(EXIT_FAILED_FILE)
+
+
+@main.command()
+@click.argument("text")
+@profile_option
+@rules_option
+@fail_cleanly
+def explain(text: str, profile: str, rules_dir: Path | None) -> None:
+    """Show every candidate in TEXT, the rule that found it, its score and the decision.
+
+    \b
+    Example:
+      redact explain "目前沙溪镇农民集中居住区建设项目"
+    """
+    from redact.batch import explain_text
+
+    for line in explain_text(text, profile, rules_dir):
+        click.echo(line)
+
+
+def _stderr_progress(done: int, total: int, name: str) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"\r[{done}/{total}] {name[:60]:<60}", err=True, nl=done == total)
+
+
+if __name__ == "__main__":
+    main()

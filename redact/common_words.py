@@ -1,0 +1,47 @@
+"""Common Chinese words with part-of-speech tags, from the dictionary file shipped in jieba.
+
+Used to tell a proper name (`沙溪`, unknown to the dictionary, or tagged ns/nr/nt) from an
+ordinary word that happens to stand before a suffix (`完善县乡…`, `开展公路…`). Only the data
+file is read; jieba's segmenter is never imported.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import importlib.util
+from functools import lru_cache
+
+from redact.errors import ModelError
+
+PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
+FREQUENT_CHAR = 3000
+
+
+class CommonWords:
+    """Word → (frequency, tag) lookups over jieba's dictionary."""
+
+    def __init__(self, entries: dict[str, tuple[int, str]]) -> None:
+        self.entries = entries
+
+    def is_common(self, word: str) -> bool:
+        """Listed in the dictionary with a tag other than a proper-noun tag."""
+        entry = self.entries.get(word)
+        return entry is not None and entry[1] not in PROPER_NOUN_TAGS
+
+    def is_function_char(self, char: str) -> bool:
+        """A frequent single character that is not a proper-noun part (为, 及, 让, 我 …)."""
+        entry = self.entries.get(char)
+        return entry is not None and entry[0] >= FREQUENT_CHAR and entry[1] not in PROPER_NOUN_TAGS
+
+
+@lru_cache(maxsize=1)
+def common_words() -> CommonWords:
+    """The dictionary, read once per process."""
+    if importlib.util.find_spec("jieba") is None:
+        raise ModelError("the jieba package (its dictionary file) is missing; reinstall redact")
+    path = importlib.resources.files("jieba") / "dict.txt"
+    entries: dict[str, tuple[int, str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, frequency, tag = line.split(" ")
+        entries[word] = (int(frequency), tag)
+    return CommonWords(entries)

@@ -1,0 +1,85 @@
+"""One document through the whole flow: analyze → resolve → mask.
+
+`Redactor` holds what is expensive to build (the Presidio engine with every recognizer and the
+pkuseg pipeline); `redact` is pure given the document and the rule set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+
+from redact.analysis import Analyzer
+from redact.documents import Document
+from redact.errors import UsageError
+from redact.findings import Finding, NearMiss, Replacement
+from redact.masking import apply, replacements
+from redact.resolve import ResolveSettings, resolve
+from redact.rules import Profile, RuleSet, TermRule
+
+VENDOR_MARKERS = re.compile(r"##paid(?:begin|end)##")
+TITLE_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
+TITLE_WINDOW = 80
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The outcome for one document: what was masked, what almost was, and the masked text."""
+
+    document: Document
+    profile: Profile
+    candidates: tuple[Finding, ...]
+    masked: tuple[Finding, ...]
+    near_misses: tuple[NearMiss, ...]
+    edits: tuple[Replacement, ...]
+    masked_text: str
+
+
+def reporting_years(text: str) -> frozenset[str]:
+    """Years named in the document's title line, plus the year before the earliest one."""
+    title = text.lstrip()[:TITLE_WINDOW].split("\n", 1)[0]
+    years = {int(y) for y in TITLE_YEAR.findall(title)}
+    if years:
+        years.add(min(years) - 1)
+    return frozenset(str(y) for y in years)
+
+
+def protected_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Vendor structure that is never masked or altered."""
+    return tuple(m.span() for m in VENDOR_MARKERS.finditer(text))
+
+
+class Redactor:
+    """Masks documents with one rule set and one profile name (`upper`, `lower`, `auto` …)."""
+
+    def __init__(self, ruleset: RuleSet, profile_name: str, nlp: Language) -> None:
+        if profile_name not in ruleset.profiles:
+            known = ", ".join(sorted(ruleset.profiles))
+            raise UsageError(f"unknown profile {profile_name!r}; available: {known}")
+        self.ruleset = ruleset
+        self.profile = ruleset.profiles[profile_name]
+        self.analyzer = Analyzer(ruleset, nlp)
+
+    def choose_profile(self, text: str) -> tuple[Profile, str | None]:
+        """The concrete profile and term layer for one document (`auto` looks at its placeholders)."""
+        auto = self.profile.auto
+        if auto is None:
+            return self.profile, self.profile.term_layer
+        name = next((d.profile for d in auto.detect if re.search(d.pattern, text)), auto.default)
+        layer = next((t.layer for t in auto.term_layers if re.search(t.pattern, text)), None)
+        return self.ruleset.profiles[name], layer
+
+    def redact(self, document: Document) -> Redaction:
+        text = document.text
+        profile, layer = self.choose_profile(text)
+        active_terms = frozenset(r.id for r in self.ruleset.rules if isinstance(r, TermRule) and r.layer == layer)
+        settings = ResolveSettings(profile=profile, allow_terms=self.ruleset.allow_terms,
+                                   active_term_rules=active_terms, reporting_years=reporting_years(text),
+                                   protected=protected_spans(text))
+        candidates = tuple(self.analyzer.analyze(text))
+        resolution = resolve(candidates, text, settings)
+        edits = tuple(replacements(resolution.masked, profile))
+        return Redaction(document, profile, candidates, resolution.masked, resolution.near_misses,
+                         edits, apply(text, edits))

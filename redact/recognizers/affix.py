@@ -1,0 +1,82 @@
+"""Affix recognizer: a proper name found by the generic word after it (`沙溪镇`, `腾云山大桥`).
+
+The proper-name part (the core) is taken from the pkuseg tokens right before the suffix, so
+`目前沙溪镇` gives `沙溪`, not `前沙溪`. Only the core is masked; the suffix is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from redact.common_words import common_words
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
+from redact.rules import AffixRule, read_list
+
+PLACEHOLDER_CHARS = set("Xx")
+
+
+class AffixRecognizer(RuleRecognizer):
+    """Names ending in one of the rule's suffixes, with stop-lists for common words."""
+
+    def __init__(self, rule: AffixRule) -> None:
+        suffixes = sorted(rule.suffixes, key=len, reverse=True)
+        self.suffix_pattern = re.compile("|".join(map(re.escape, suffixes)))
+        self.stop_words = set(rule.stop_terms) | (set(read_list(Path(rule.stop_file))) if rule.stop_file else set())
+        self.dictionary = common_words() if rule.reject_common_words else None
+        super().__init__(rule)
+
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        for match in self.suffix_pattern.finditer(text):
+            suffix_start, suffix_end = match.span()
+            if not self._suffix_stands_alone(text, bounds, suffix_start, suffix_end):
+                continue
+            core_start = self._core_start(text, bounds, suffix_start)
+            if core_start is None:
+                continue
+            core = text[core_start:suffix_start]
+            why_not = self._rejection(core, match.group())
+            if why_not is None:
+                yield Candidate(core_start, suffix_start, self.rule.score,
+                                f"「{core}」 before the suffix 「{match.group()}」")
+
+    def _suffix_stands_alone(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """The suffix must close a token (so 镇 in 镇长 or 村 in 村民 is not a suffix)."""
+        if any(text.startswith(follow, end) for follow in self.rule.stop_follow):
+            return False
+        return bounds.is_end(end) or end == len(text)
+
+    def _core_start(self, text: str, bounds: TokenBounds, suffix_start: int) -> int | None:
+        """Start of the name part: the rest of the token holding the suffix, or the token(s) before."""
+        token = bounds.token_at(suffix_start)
+        if token and token[0] < suffix_start:
+            return token[0]
+        previous = bounds.token_before(suffix_start)
+        if previous is None:
+            return None
+        start = previous[0]
+        # An unknown name is often split into single characters (儒 岙 镇): join them back.
+        while suffix_start - start < self.rule.min_core:
+            previous = bounds.token_before(start)
+            char = text[previous[0]:previous[1]] if previous else ""
+            if len(char) != 1 or not is_han(char) or (self.dictionary and self.dictionary.is_function_char(char)):
+                break
+            start = previous[0]
+        return start
+
+    def _rejection(self, core: str, suffix: str) -> str | None:
+        if not is_han(core):
+            return "not Chinese characters"
+        if not self.rule.min_core <= len(core) <= self.rule.max_core:
+            return "core length out of range"
+        if set(core) <= PLACEHOLDER_CHARS:
+            return "already masked"
+        if core in self.stop_words or core + suffix in self.stop_words:
+            return "stop-listed"
+        if any(core.startswith(prefix) for prefix in self.rule.stop_prefixes):
+            return "stop-listed prefix"
+        if self.dictionary and (self.dictionary.is_common(core)
+                                or any(self.dictionary.is_function_char(c) for c in core)):
+            return "a common word, not a name"
+        return None

@@ -1,0 +1,89 @@
+"""Person recognizer: surname + title (`温书记`), title + full name (`局长贾志春`),
+full name + title or 同志 (`廖俊波同志`).
+
+Presidio's context words compare lemmas, which spaCy leaves empty for Chinese, and titles
+follow names here; so the evidence is read from the characters and tokens on both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
+from redact.recognizers.lexicon import Entry, TermMatcher
+from redact.rules import PersonRule, read_list
+
+FULL_NAME_LENGTHS = (2, 3, 4)
+NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及")
+
+
+class PersonRecognizer(RuleRecognizer):
+    """Names anchored by a title or 同志 on either side."""
+
+    def __init__(self, rule: PersonRule) -> None:
+        self.surnames = set(read_list(Path(rule.surnames_file)))
+        titles = read_list(Path(rule.titles_file))
+        self.titles = TermMatcher({t: Entry(len(t), rule.score, t, False) for t in titles})
+        self.stop_words = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
+        super().__init__(rule)
+
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        titles = _longest_titles(self.titles.matches(text))
+        for start, end in titles:
+            title = text[start:end]
+            yield from self._name_before(text, bounds, start, title)
+            yield from self._name_after(text, bounds, end, title)
+
+    def _surname_at(self, text: str, start: int) -> str | None:
+        for length in (2, 1):
+            if text[start:start + length] in self.surnames:
+                return text[start:start + length]
+        return None
+
+    def _name_before(self, text: str, bounds: TokenBounds, title_start: int, title: str
+                     ) -> Iterable[Candidate]:
+        """`温书记` (surname token right before a title) or `贾志春局长` (full-name token)."""
+        token = bounds.token_before(title_start)
+        if token is None:
+            return
+        word = text[token[0]:token[1]]
+        surname = self._surname_at(text, token[0])
+        if surname is None or not is_han(word) or self._is_common_word(word):
+            return
+        if word == surname:
+            yield Candidate(token[0], token[1], self.rule.score,
+                            f"surname 「{surname}」 before the title 「{title}」")
+        elif len(word) in FULL_NAME_LENGTHS and len(word) > len(surname):
+            yield Candidate(token[0], token[1], self.rule.score * 0.9,
+                            f"full name 「{word}」 before the title 「{title}」")
+
+    def _name_after(self, text: str, bounds: TokenBounds, title_end: int, title: str
+                    ) -> Iterable[Candidate]:
+        """`局长贾志春任组长`: a surname-led token after a title, closed by punctuation or 任/同志."""
+        token = bounds.token_after(title_end)
+        if token is None:
+            return
+        word = text[token[0]:token[1]]
+        surname = self._surname_at(text, token[0])
+        if (surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname)
+                or not is_han(word) or self._is_common_word(word)):
+            return
+        if token[1] == len(text) or text.startswith(NAME_FOLLOWERS, token[1]):
+            yield Candidate(token[0], token[1], self.rule.score * 0.9,
+                            f"full name 「{word}」 after the title 「{title}」")
+
+    def _is_common_word(self, word: str) -> bool:
+        return any(word[:n] in self.stop_words for n in range(1, len(word) + 1))
+
+
+def _longest_titles(matches: list[tuple[int, int, Entry]]) -> list[tuple[int, int]]:
+    """Title occurrences, keeping only the longest where titles nest (副县长 over 县长)."""
+    spans = sorted({(s, e) for s, e, _ in matches}, key=lambda m: (m[0], -(m[1] - m[0])))
+    kept: list[tuple[int, int]] = []
+    for start, end in spans:
+        if kept and start < kept[-1][1]:
+            if end <= kept[-1][1]:
+                continue
+        kept.append((start, end))
+    return kept

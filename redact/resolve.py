@@ -1,0 +1,118 @@
+"""Decide which candidates are masked: filters, thresholds, overlaps, then propagation.
+
+Overlaps are resolved deterministically (longest span, then score, then rule id, then
+offset); once an entity is confirmed, every other mention of it in the document is masked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from redact.findings import Finding, NearMiss
+from redact.rules import Profile
+
+PROPAGATED_LABELS = frozenset({"PLACE", "ORG", "PERSON", "CONTACT", "SECRET"})
+MIN_PROPAGATED_LENGTH = 2
+PLACEHOLDER_CHARS = frozenset("Xx")
+
+
+@dataclass(frozen=True)
+class ResolveSettings:
+    """What resolution needs besides the findings."""
+
+    profile: Profile
+    allow_terms: frozenset[str] = frozenset()
+    active_term_rules: frozenset[str] = frozenset()
+    reporting_years: frozenset[str] = frozenset()
+    protected: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Resolution:
+    masked: tuple[Finding, ...]
+    near_misses: tuple[NearMiss, ...]
+
+
+def resolve(findings: Sequence[Finding], text: str, settings: ResolveSettings) -> Resolution:
+    """The findings to mask (non-overlapping, in text order) and the near misses."""
+    near_misses: list[NearMiss] = []
+    eligible = []
+    for finding in findings:
+        if not _applies(finding, settings):
+            continue
+        why_not = _rejection(finding, settings)
+        if why_not:
+            near_misses.append(NearMiss(finding, why_not))
+        else:
+            eligible.append(finding)
+    accepted, overlapped = choose_non_overlapping(eligible)
+    near_misses.extend(NearMiss(f, f"overlaps a longer or stronger finding") for f in overlapped
+                       if not any(f.start >= a.start and f.end <= a.end for a in accepted))
+    accepted = propagate(accepted, text, settings)
+    return Resolution(tuple(accepted), tuple(sorted(near_misses, key=lambda n: (n.finding.start, n.finding.end))))
+
+
+def _applies(finding: Finding, settings: ResolveSettings) -> bool:
+    """Whether the profile cares about this finding at all (not a near miss when it does not)."""
+    if finding.label == "TERM":
+        return finding.rule_id in settings.active_term_rules
+    if finding.label == "FIGURE":
+        if finding.figure_class not in settings.profile.figure_classes:
+            return False
+        if settings.profile.keep_reporting_years and finding.text in settings.reporting_years:
+            return False
+    if set(finding.text) <= PLACEHOLDER_CHARS:
+        return False
+    return not any(finding.start < end and start < finding.end for start, end in settings.protected)
+
+
+def _rejection(finding: Finding, settings: ResolveSettings) -> str | None:
+    if finding.text in settings.allow_terms:
+        return "allow-listed"
+    if finding.score < settings.profile.threshold:
+        return f"score {finding.score:.2f} below the threshold {settings.profile.threshold:.2f}"
+    return None
+
+
+def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:
+    """Greedy choice: longest span first, then highest score, then rule id, then offset."""
+    chosen: list[Finding] = []
+    rejected: list[Finding] = []
+    for finding in sorted(findings, key=lambda f: (-f.length, -f.score, f.rule_id, f.start)):
+        (rejected if any(finding.overlaps(c) for c in chosen) else chosen).append(finding)
+    return sorted(chosen, key=lambda f: f.start), rejected
+
+
+def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> list[Finding]:
+    """Add every other mention of each confirmed entity (longest entity text first)."""
+    entities: dict[str, Finding] = {}
+    for finding in accepted:
+        if finding.label in PROPAGATED_LABELS and finding.length >= MIN_PROPAGATED_LENGTH:
+            entities.setdefault(finding.text, finding)
+    if not entities:
+        return accepted
+    automaton = ahocorasick.Automaton()
+    for surface, finding in entities.items():
+        automaton.add_word(surface, finding)
+    automaton.make_automaton()
+    taken = sorted(accepted, key=lambda f: f.start)
+    occupied = [(f.start, f.end) for f in taken] + list(settings.protected)
+    mentions = []
+    for end_index, first in automaton.iter(text):
+        start = end_index - first.length + 1
+        mentions.append((start, first))
+    added: list[Finding] = []
+    for start, first in sorted(mentions, key=lambda m: (m[0], -m[1].length)):
+        end = start + first.length
+        if any(start < o_end and o_start < end for o_start, o_end in occupied):
+            continue
+        if first.text in settings.allow_terms:
+            continue
+        mention = first.moved(start, origin="propagated",
+                              reason=f"another mention of 「{first.text}」 confirmed at {first.start} ({first.rule_id})")
+        added.append(mention)
+        occupied.append((start, end))
+    return sorted(taken + added, key=lambda f: f.start)

@@ -1,0 +1,304 @@
+"""Load and validate the YAML rule set: recognizer rules, lexicons and masking profiles.
+
+Every problem in every file is collected and raised at once as `RuleErrors`, each with its
+file and rule id. Unknown keys are errors. This is the only module that imports yaml.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from redact.errors import RuleError, RuleErrors
+
+Label = Literal["PLACE", "PERSON", "ORG", "FIGURE", "CONTACT", "SECRET", "TERM"]
+RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Rule(_Strict):
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    label: Label
+    score: Annotated[float, Field(ge=0, le=1)] = 0.85
+    priority: int = 0
+    description: str = ""
+
+
+class LexiconRule(_Rule):
+    """Fixed terms (inline or from a text file), matched on the raw string, longest first."""
+
+    kind: Literal["lexicon"]
+    terms: tuple[str, ...] = ()
+    terms_file: str | None = None
+    keep_suffixes: tuple[str, ...] = ()
+
+
+class GazetteerRule(_Rule):
+    """Administrative divisions from a TSV file: name, short form, level, parent path."""
+
+    kind: Literal["gazetteer"]
+    file: str
+    levels: tuple[Literal["province", "prefecture", "county", "township", "village"], ...]
+    short_forms: bool = True
+    short_score: Annotated[float, Field(ge=0, le=1)] = 0.75
+    keep_suffixes: tuple[str, ...] = ()
+    stop_file: str | None = None
+
+
+class AffixRule(_Rule):
+    """A proper name recognised by the generic word that follows it (`…镇`, `…大桥`)."""
+
+    kind: Literal["affix"]
+    suffixes: tuple[str, ...]
+    min_core: Annotated[int, Field(ge=1)] = 2
+    max_core: Annotated[int, Field(ge=1)] = 4
+    stop_file: str | None = None
+    stop_terms: tuple[str, ...] = ()
+    stop_prefixes: tuple[str, ...] = ()
+    stop_follow: tuple[str, ...] = ()
+    reject_common_words: bool = True
+
+
+class PersonRule(_Rule):
+    """People by surname + title, title + full name, full name + title."""
+
+    kind: Literal["person"]
+    surnames_file: str
+    titles_file: str
+    stop_file: str | None = None
+    window: Annotated[int, Field(ge=0)] = 8
+
+
+class FigureRule(_Rule):
+    """Numbers classified by the unit that follows them (money, measure, count …)."""
+
+    kind: Literal["figure"]
+    classes: dict[str, tuple[str, ...]]
+
+
+class PatternRule(_Rule):
+    """A regular expression; `group` selects the part that is masked."""
+
+    kind: Literal["pattern"]
+    regex: str
+    group: int = 0
+    validator: Literal["cn-id-checksum"] | None = None
+    ignore_case: bool = False
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from exc
+        return value
+
+
+class TermRule(_Rule):
+    """Sensitive terms with fixed replacements (`习近平`→`A`); used only when a profile asks."""
+
+    kind: Literal["term"]
+    layer: str
+    replacements: dict[str, str]
+
+
+class AllowRule(_Strict):
+    """Terms that are never masked, whatever a recognizer says."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    kind: Literal["allow"]
+    terms: tuple[str, ...] = ()
+    terms_file: str | None = None
+    description: str = ""
+
+
+Rule = LexiconRule | GazetteerRule | AffixRule | PersonRule | FigureRule | PatternRule | TermRule
+RULE_KINDS: dict[str, type[BaseModel]] = {
+    "lexicon": LexiconRule,
+    "gazetteer": GazetteerRule,
+    "affix": AffixRule,
+    "person": PersonRule,
+    "figure": FigureRule,
+    "pattern": PatternRule,
+    "term": TermRule,
+    "allow": AllowRule,
+}
+
+
+class LabelMask(_Strict):
+    """How one label is written: a fixed placeholder, one character per character, or per digit."""
+
+    style: Literal["fixed", "per_char", "per_digit"]
+    placeholder: Annotated[str, Field(min_length=1)]
+
+
+class AutoDetect(_Strict):
+    pattern: str
+    profile: str
+
+
+class AutoLayer(_Strict):
+    pattern: str
+    layer: str
+
+
+class AutoSettings(_Strict):
+    default: str
+    detect: tuple[AutoDetect, ...] = ()
+    term_layers: tuple[AutoLayer, ...] = ()
+
+
+class Profile(_Strict):
+    """How findings are masked; rule files decide what is found."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    description: str = ""
+    threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
+    labels: dict[Label, LabelMask] = {}
+    figure_classes: tuple[str, ...] = ()
+    keep_reporting_years: bool = False
+    term_layer: str | None = None
+    auto: AutoSettings | None = None
+
+
+class RuleSet(BaseModel):
+    """Everything loaded from one rules directory."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    directory: Path
+    rules: tuple[Rule, ...]
+    allow_terms: frozenset[str]
+    profiles: dict[str, Profile]
+
+
+def read_list(path: Path) -> list[str]:
+    """Entries of a one-per-line text file; `#` starts a comment line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) -> RuleSet:
+    """Load `*.yaml` rule files and `profiles/*.yaml` from `directory`, plus `extra_files`."""
+    directory = Path(directory or DEFAULT_RULES_DIR)
+    if not directory.is_dir():
+        raise RuleErrors([RuleError(directory, None, "rules directory does not exist")])
+    errors: list[RuleError] = []
+    rules: list[Rule] = []
+    allow: set[str] = set()
+    seen_ids: dict[str, Path] = {}
+    for path in [*sorted(directory.glob("*.yaml")), *extra_files]:
+        for entry in _rule_entries(path, errors):
+            parsed = _parse(RULE_KINDS.get(str(entry.get("kind"))), entry, path, errors)
+            if parsed is None:
+                continue
+            if parsed.id in seen_ids:
+                errors.append(RuleError(path, parsed.id, f"duplicate rule id (also in {seen_ids[parsed.id]})"))
+                continue
+            seen_ids[parsed.id] = path
+            parsed = _resolve_files(parsed, path, errors)
+            if isinstance(parsed, AllowRule):
+                allow.update(parsed.terms)
+                if parsed.terms_file:
+                    allow.update(read_list(Path(parsed.terms_file)))
+            else:
+                rules.append(parsed)
+    profiles = _load_profiles(directory / "profiles", errors)
+    if errors:
+        raise RuleErrors(errors)
+    return RuleSet(directory=directory, rules=tuple(rules), allow_terms=frozenset(allow),
+                   profiles=profiles)
+
+
+def _read_yaml(path: Path, errors: list[RuleError]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        errors.append(RuleError(path, None, f"cannot read: {exc}"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        errors.append(RuleError(path, None, f"invalid YAML{where}: {getattr(exc, 'problem', exc)}"))
+    return None
+
+
+def _rule_entries(path: Path, errors: list[RuleError]) -> list[dict]:
+    data = _read_yaml(path, errors)
+    if data is None:
+        return []
+    if not isinstance(data, dict) or set(data) != {"rules"} or not isinstance(data["rules"], list):
+        errors.append(RuleError(path, None, "a rule file must be a mapping with one key, `rules`, holding a list"))
+        return []
+    entries = []
+    for index, entry in enumerate(data["rules"]):
+        if not isinstance(entry, dict):
+            errors.append(RuleError(path, f"#{index + 1}", "a rule must be a mapping"))
+        elif entry.get("kind") not in RULE_KINDS:
+            errors.append(RuleError(path, str(entry.get("id", f"#{index + 1}")),
+                                    f"unknown kind {entry.get('kind')!r}; expected one of {', '.join(RULE_KINDS)}"))
+        else:
+            entries.append(entry)
+    return entries
+
+
+def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[RuleError]) -> Any:
+    assert model is not None
+    try:
+        return model.model_validate(entry)
+    except ValidationError as exc:
+        rule_id = str(entry.get("id", "?"))
+        for problem in exc.errors():
+            field = ".".join(str(p) for p in problem["loc"]) or "rule"
+            message = "unknown key" if problem["type"] == "extra_forbidden" else problem["msg"]
+            errors.append(RuleError(path, rule_id, f"{field}: {message}"))
+        return None
+
+
+FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file")
+
+
+def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:
+    """Make the rule's file references absolute (relative to its YAML file) and check they exist."""
+    update = {}
+    for field in FILE_FIELDS:
+        relative = getattr(rule, field, None)
+        if not relative:
+            continue
+        target = (path.parent / relative).resolve()
+        if target.is_file():
+            update[field] = str(target)
+        else:
+            errors.append(RuleError(path, rule.id, f"{field}: file not found: {relative}"))
+    return rule.model_copy(update=update) if update else rule
+
+
+def _load_profiles(directory: Path, errors: list[RuleError]) -> dict[str, Profile]:
+    profiles: dict[str, Profile] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = _read_yaml(path, errors)
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            errors.append(RuleError(path, None, "a profile must be a mapping"))
+            continue
+        profile = _parse(Profile, data, path, errors)
+        if profile is not None:
+            profiles[profile.id] = profile
+    for profile in profiles.values():
+        if profile.auto:
+            names = [profile.auto.default, *(d.profile for d in profile.auto.detect)]
+            for name in names:
+                if name not in profiles or profiles[name].auto:
+                    errors.append(RuleError(directory / f"{profile.id}.yaml", profile.id,
+                                            f"auto: {name!r} is not a concrete profile"))
+    return profiles
