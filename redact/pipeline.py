@@ -77,7 +77,7 @@ class Redactor:
         active_terms = frozenset(r.id for r in self.ruleset.rules if isinstance(r, TermRule) and r.layer == layer)
         settings = ResolveSettings(profile=profile, allow_terms=self.ruleset.allow_terms,
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
-                                   protected=protected_spans(text))
+                                   protected=protected_spans(text) + tuple(document.payload.get("protected", ())))
         candidates = tuple(self.analyzer.analyze(text))
         resolution = resolve(candidates, text, settings)
         edits = tuple(replacements(resolution.masked, profile))

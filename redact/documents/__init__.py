@@ -5,10 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from redact.documents.base import Document, DocumentFormat, write_atomically
+from redact.documents.docx import DocxFormat
+from redact.documents.markdown import MarkdownFormat
 from redact.documents.text import TextFormat
 from redact.errors import InputError
 
-FORMATS: dict[str, DocumentFormat] = {".txt": TextFormat(), ".text": TextFormat()}
+FORMATS: dict[str, DocumentFormat] = {
+    ".txt": TextFormat(),
+    ".text": TextFormat(),
+    ".docx": DocxFormat(),
+    ".md": MarkdownFormat(),
+    ".markdown": MarkdownFormat(),
+}
 
 
 def format_for(path: Path) -> DocumentFormat:

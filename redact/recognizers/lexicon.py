@@ -7,6 +7,7 @@ matched with an Aho-Corasick automaton and then checked against the pkuseg token
 from __future__ import annotations
 
 import csv
+import gzip
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -124,8 +125,9 @@ def lexicon_words(rules: Iterable[object]) -> set[str]:
 
 
 def read_gazetteer(path: Path) -> Iterable[tuple[str, str, str, str]]:
-    """Rows `(name, short, level, parent_path)` of a gazetteer TSV file."""
-    with path.open(encoding="utf-8", newline="") as handle:
+    """Rows `(name, short, level, parent_path)` of a gazetteer TSV file (optionally gzipped)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle, delimiter="\t"):
             if not row or row[0].startswith("#") or len(row) < 3:
                 continue
