@@ -8,7 +8,7 @@ from spacy.language import Language
 
 from redact.findings import Finding
 from redact.recognizers import build_recognizer
-from redact.recognizers.base import FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY
+from redact.recognizers.base import EVIDENCE_KEY, FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY, TokenBounds
 from redact.rules import RuleSet
 
 
@@ -33,14 +33,16 @@ class Analyzer:
         self.engine = AnalyzerEngine(registry=registry, nlp_engine=PreloadedSpacyEngine(nlp),
                                      supported_languages=[LANGUAGE])
 
-    def analyze(self, text: str) -> list[Finding]:
-        """All candidates (also low-scoring ones, for the near-miss report), in text order."""
+    def analyze(self, text: str) -> tuple[list[Finding], TokenBounds]:
+        """All candidates (also low-scoring ones, for the near-miss report) in text order,
+        and the token boundaries they were checked against."""
         if not text.strip():
-            return []
+            return [], TokenBounds(None)
+        artifacts = self.engine.nlp_engine.process_text(text, LANGUAGE)
         results = self.engine.analyze(text, language=LANGUAGE, score_threshold=0.0,
-                                      return_decision_process=True)
-        return sorted((to_finding(r, text) for r in results),
-                      key=lambda f: (f.start, f.end, f.label, f.rule_id))
+                                      return_decision_process=True, nlp_artifacts=artifacts)
+        findings = sorted((to_finding(r, text) for r in results), key=lambda f: (f.start, f.end, f.label, f.rule_id))
+        return findings, TokenBounds(artifacts.tokens)
 
 
 def to_finding(result: RecognizerResult, text: str) -> Finding:
@@ -52,4 +54,5 @@ def to_finding(result: RecognizerResult, text: str) -> Finding:
         label=result.entity_type, rule_id=metadata[RULE_ID_KEY],
         recognizer=metadata[RecognizerResult.RECOGNIZER_NAME_KEY], score=round(result.score, 4),
         reason=explanation.textual_explanation if explanation else "",
-        figure_class=metadata.get(FIGURE_CLASS_KEY), replacement=metadata.get(REPLACEMENT_KEY))
+        figure_class=metadata.get(FIGURE_CLASS_KEY), replacement=metadata.get(REPLACEMENT_KEY),
+        evidence=tuple(metadata.get(EVIDENCE_KEY) or ()))

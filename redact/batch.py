@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from redact.documents import Document, format_for
+from redact.documents import Document, format_for, write_atomically
 from redact.errors import InputError
 from redact.inputs import Job, check_output_dir, collect_jobs
 from redact.pipeline import Redactor
+from redact.report.html_report import render_html
 from redact.report.json_report import Failure, build_report, document_entry, failure_entry, write_report
 from redact.rules import RuleSet, load_rules
 
@@ -68,11 +69,13 @@ def run_batch(paths: list[Path], outdir: Path, profile: str, rules_dir: Path | N
     documents, failures = read_all(jobs)
     entries = [failure_entry(f) for f in failures]
     masked_count = 0
+    texts: dict[str, tuple[str, str]] = {}
     for done, (job, document) in enumerate(documents, start=1):
         redaction = redactor.redact(document)
         destination = outdir / job.relative
         format_for(job.source).write(document, redaction.edits, destination)
         entries.append(document_entry(redaction, destination))
+        texts[str(document.source)] = (document.text, redaction.masked_text)
         masked_count += len(redaction.masked)
         if progress:
             progress(done, len(documents), str(job.relative))
@@ -80,7 +83,9 @@ def run_batch(paths: list[Path], outdir: Path, profile: str, rules_dir: Path | N
     if documents:
         report_path = outdir / f"{report_name}.json"
         entries.sort(key=lambda e: e["source"])
-        write_report(build_report(entries, profile, redactor.ruleset.directory), report_path)
+        report = build_report(entries, profile, redactor.ruleset.directory)
+        write_report(report, report_path)
+        write_atomically(outdir / f"{report_name}.html", render_html(report, texts).encode("utf-8"))
     return Summary(len(documents), tuple(failures), masked_count, report_path)
 
 

@@ -13,7 +13,8 @@ class Finding:
 
     The span covers only the part to replace: for `沙溪镇` it is `沙溪`, the generic
     suffix `镇` stays outside. `figure_class` is set for FIGURE findings (money, year …),
-    `replacement` for TERM findings whose rule fixes the replacement text.
+    `replacement` for TERM findings whose rule fixes the replacement text, `evidence` for
+    gazetteer findings: the full paths of every division the surface string may name.
     """
 
     start: int
@@ -27,6 +28,7 @@ class Finding:
     figure_class: str | None = None
     replacement: str | None = None
     origin: str = "rule"
+    evidence: tuple[str, ...] = ()
 
     @property
     def length(self) -> int:

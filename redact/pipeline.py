@@ -15,9 +15,10 @@ from redact.analysis import Analyzer
 from redact.documents import Document
 from redact.errors import UsageError
 from redact.findings import Finding, NearMiss, Replacement
+from redact.locality import Locality, LocalityModel
 from redact.masking import apply, replacements
 from redact.resolve import ResolveSettings, resolve
-from redact.rules import Profile, RuleSet, TermRule
+from redact.rules import GazetteerRule, Profile, RuleSet, TermRule
 
 VENDOR_MARKERS = re.compile(r"##paid(?:begin|end)##")
 TITLE_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
@@ -30,6 +31,7 @@ class Redaction:
 
     document: Document
     profile: Profile
+    locality: Locality | None
     candidates: tuple[Finding, ...]
     masked: tuple[Finding, ...]
     near_misses: tuple[NearMiss, ...]
@@ -61,6 +63,7 @@ class Redactor:
         self.ruleset = ruleset
         self.profile = ruleset.profiles[profile_name]
         self.analyzer = Analyzer(ruleset, nlp)
+        self.localities = [LocalityModel(r) for r in ruleset.rules if isinstance(r, GazetteerRule) and r.locality]
 
     def choose_profile(self, text: str) -> tuple[Profile, str | None]:
         """The concrete profile and term layer for one document (`auto` looks at its placeholders)."""
@@ -78,8 +81,12 @@ class Redactor:
         settings = ResolveSettings(profile=profile, allow_terms=self.ruleset.allow_terms,
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
                                    protected=protected_spans(text) + tuple(document.payload.get("protected", ())))
-        candidates = tuple(self.analyzer.analyze(text))
+        found, bounds = self.analyzer.analyze(text)
+        locality = None
+        for model in self.localities:
+            locality, found = model.apply(found, text, bounds)
+        candidates = tuple(found)
         resolution = resolve(candidates, text, settings)
         edits = tuple(replacements(resolution.masked, profile))
-        return Redaction(document, profile, candidates, resolution.masked, resolution.near_misses,
+        return Redaction(document, profile, locality, candidates, resolution.masked, resolution.near_misses,
                          edits, apply(text, edits))

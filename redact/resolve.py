@@ -52,7 +52,13 @@ def resolve(findings: Sequence[Finding], text: str, settings: ResolveSettings) -
     near_misses.extend(NearMiss(f, f"overlaps a longer or stronger finding") for f in overlapped
                        if not any(f.start >= a.start and f.end <= a.end for a in accepted))
     accepted = propagate(accepted, text, settings)
-    return Resolution(tuple(accepted), tuple(sorted(near_misses, key=lambda n: (n.finding.start, n.finding.end))))
+    return Resolution(tuple(accepted), tuple(sorted(near_misses, key=_near_miss_order)))
+
+
+def _near_miss_order(near_miss: NearMiss) -> tuple:
+    """Text order, then a total order on the rest so the input order never shows."""
+    f = near_miss.finding
+    return (f.start, f.end, f.rule_id, f.label, -f.score, near_miss.why)
 
 
 def _applies(finding: Finding, settings: ResolveSettings) -> bool:

@@ -42,6 +42,17 @@ class LexiconRule(_Rule):
     keep_suffixes: tuple[str, ...] = ()
 
 
+class LocalitySettings(_Strict):
+    """How the inferred home area of a document changes place scores (see redact/locality.py)."""
+
+    villages_file: str | None = None
+    home_score: Annotated[float, Field(ge=0, le=1)] = 0.95
+    remote_short_score: Annotated[float, Field(ge=0, le=1)] = 0.4
+    village_score: Annotated[float, Field(ge=0, le=1)] = 0.85
+    abbreviation_score: Annotated[float, Field(ge=0, le=1)] = 0.7
+    sibling_score: Annotated[float, Field(ge=0, le=1)] = 0.7
+
+
 class GazetteerRule(_Rule):
     """Administrative divisions from a TSV file: name, short form, level, parent path."""
 
@@ -52,6 +63,7 @@ class GazetteerRule(_Rule):
     short_score: Annotated[float, Field(ge=0, le=1)] = 0.75
     keep_suffixes: tuple[str, ...] = ()
     stop_file: str | None = None
+    locality: LocalitySettings | None = None
 
 
 class AffixRule(_Rule):
@@ -209,7 +221,7 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
             parsed = _resolve_files(parsed, path, errors)
             if isinstance(parsed, AllowRule):
                 allow.update(parsed.terms)
-                if parsed.terms_file:
+                if parsed.terms_file and Path(parsed.terms_file).is_file():  # missing: error recorded
                     allow.update(read_list(Path(parsed.terms_file)))
             else:
                 rules.append(parsed)
@@ -269,7 +281,14 @@ FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file"
 
 def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:
     """Make the rule's file references absolute (relative to its YAML file) and check they exist."""
-    update = {}
+    update: dict[str, Any] = {}
+    locality = getattr(rule, "locality", None)
+    if locality is not None and locality.villages_file:
+        target = (path.parent / locality.villages_file).resolve()
+        if target.is_file():
+            update["locality"] = locality.model_copy(update={"villages_file": str(target)})
+        else:
+            errors.append(RuleError(path, rule.id, f"locality.villages_file: file not found: {locality.villages_file}"))
     for field in FILE_FIELDS:
         relative = getattr(rule, field, None)
         if not relative:
@@ -284,6 +303,7 @@ def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:
 
 def _load_profiles(directory: Path, errors: list[RuleError]) -> dict[str, Profile]:
     profiles: dict[str, Profile] = {}
+    sources: dict[str, Path] = {}
     for path in sorted(directory.glob("*.yaml")):
         data = _read_yaml(path, errors)
         if data is None:
@@ -292,13 +312,18 @@ def _load_profiles(directory: Path, errors: list[RuleError]) -> dict[str, Profil
             errors.append(RuleError(path, None, "a profile must be a mapping"))
             continue
         profile = _parse(Profile, data, path, errors)
-        if profile is not None:
-            profiles[profile.id] = profile
+        if profile is None:
+            continue
+        if profile.id in profiles:
+            errors.append(RuleError(path, profile.id, f"duplicate profile id (also in {sources[profile.id]})"))
+            continue
+        profiles[profile.id] = profile
+        sources[profile.id] = path
     for profile in profiles.values():
         if profile.auto:
             names = [profile.auto.default, *(d.profile for d in profile.auto.detect)]
             for name in names:
                 if name not in profiles or profiles[name].auto:
-                    errors.append(RuleError(directory / f"{profile.id}.yaml", profile.id,
+                    errors.append(RuleError(sources[profile.id], profile.id,
                                             f"auto: {name!r} is not a concrete profile"))
     return profiles

@@ -76,7 +76,6 @@ class AffixRecognizer(RuleRecognizer):
             return "stop-listed"
         if any(core.startswith(prefix) for prefix in self.rule.stop_prefixes):
             return "stop-listed prefix"
-        if self.dictionary and (self.dictionary.is_common(core)
-                                or any(self.dictionary.is_function_char(c) for c in core)):
+        if self.dictionary and self.dictionary.is_common(core):
             return "a common word, not a name"
         return None

@@ -15,6 +15,7 @@ LANGUAGE = "zh"
 RULE_ID_KEY = "rule_id"
 FIGURE_CLASS_KEY = "figure_class"
 REPLACEMENT_KEY = "replacement"
+EVIDENCE_KEY = "evidence"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Candidate:
     reason: str
     figure_class: str | None = None
     replacement: str | None = None
+    evidence: tuple[str, ...] = ()
 
 
 class TokenBounds:
@@ -102,6 +104,7 @@ class RuleRecognizer(EntityRecognizer):
             RULE_ID_KEY: self.rule.id,
             FIGURE_CLASS_KEY: candidate.figure_class,
             REPLACEMENT_KEY: candidate.replacement,
+            EVIDENCE_KEY: candidate.evidence,
         }
         return RecognizerResult(self.rule.label, candidate.start, candidate.end, candidate.score,
                                 analysis_explanation=explanation, recognition_metadata=metadata)

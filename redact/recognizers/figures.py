@@ -44,16 +44,17 @@ class FigureRecognizer(RuleRecognizer):
             return "code", f"「{number}」 is part of a Latin token"
         if quoted:
             return "code", f"「{number}」 is a quoted code"
+        following = after[:1]  # "" at the end of the text; `"" in "…"` would always be true
+        if before == "第":
+            return "ordinal", f"「{number}」 after 第"
         for unit, name in self.units:
             if after.startswith(unit):
                 return name, f"「{number}」 followed by 「{unit}」"
-        if after[:1] in "%％":
+        if following and following in "%％":
             return "percent", f"「{number}」 is a percentage"
-        if before == "第":
-            return "ordinal", f"「{number}」 after 第"
-        if YEAR.fullmatch(number) and after[:1] in "年-－—～~至/" or YEAR.fullmatch(number) and after[:1] == "":
+        if YEAR.fullmatch(number) and (not following or following in "年-－—～~至/"):
             return "year", f"「{number}」 is a year"
-        if after[:1] in "月日号时" or before in "月":
+        if following and following in "月日号时" or before == "月":
             return "date", f"「{number}」 is part of a date"
         if "." in number or "．" in number:
             return "version", f"「{number}」 has no unit"

@@ -12,10 +12,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from typing import NamedTuple
+
 import ahocorasick
+
+from redact.common_words import common_words
 
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.rules import GazetteerRule, LexiconRule, read_list
+
+
+# Short forms of townships and villages that are also common words (惠民, 振兴) are dropped;
+# county and prefecture short forms are distinctive enough to keep.
+LOCAL_LEVELS = frozenset({"township", "village"})
+# Only words this long go to pkuseg's user dictionary: shorter ones would make the
+# segmenter confirm the very boundaries the short-form check relies on (交[通运]输).
+MIN_USER_WORD = 3
 
 
 @dataclass(frozen=True)
@@ -26,6 +38,7 @@ class Entry:
     score: float
     reason: str
     needs_boundaries: bool
+    evidence: tuple[str, ...] = ()
 
 
 def core_length(term: str, keep_suffixes: Iterable[str]) -> int:
@@ -64,14 +77,11 @@ class LexiconMatcherRecognizer(RuleRecognizer):
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         for start, end, entry in leftmost_longest(self.matcher.matches(text)):
-            if entry.needs_boundaries and not (bounds.is_start(start) and _ends_word(bounds, end, text)):
+            if not bounds.is_start(start):
                 continue
-            yield Candidate(start, start + entry.core_length, entry.score, entry.reason)
-
-
-def _ends_word(bounds: TokenBounds, end: int, text: str) -> bool:
-    """A short form must end a token, or be glued only to a generic suffix such as 镇 or 片区."""
-    return bounds.is_end(end) or end == len(text)
+            if entry.needs_boundaries and not (bounds.is_end(end) or end == len(text)):
+                continue
+            yield Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
 
 
 class LexiconRecognizer(LexiconMatcherRecognizer):
@@ -94,21 +104,48 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
 
 def gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
-    """Lexicon entries for every full name (and safe short form) at the rule's levels."""
+    """Lexicon entries for every full name (and safe short form) at the rule's levels.
+
+    A name shared by several divisions (沙溪镇 exists nine times) is one entry whose evidence
+    lists every full path; locality inference later picks the right one.
+    """
     stop = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
-    entries: dict[str, Entry] = {}
-    for name, short, level, parent in read_gazetteer(Path(rule.file)):
-        if level not in rule.levels:
+    dictionary = common_words()
+    paths: dict[str, list[str]] = {}
+    levels: dict[str, str] = {}
+    cores: dict[str, int] = {}
+    shorts: set[str] = set()
+    for row in read_gazetteer(Path(rule.file)):
+        if row.level not in rule.levels:
             continue
-        where = f"{parent}/{name}" if parent else name
-        if name not in stop:
-            entries.setdefault(name, Entry(core_length(name, [name[len(short):]] if short and name.startswith(short)
-                                                       else rule.keep_suffixes),
-                                           rule.score, f"{level} in gazetteer: {where}", needs_boundaries=False))
-        if rule.short_forms and short and short not in stop and len(short) >= 2:
-            entries.setdefault(short, Entry(len(short), rule.short_score,
-                                            f"short form of {level} {where}", needs_boundaries=True))
+        path = f"{row.parent}/{row.name}" if row.parent else row.name
+        core = len(row.short) if row.short and row.name.startswith(row.short) else core_length(row.name, rule.keep_suffixes)
+        if row.name not in stop and 2 <= core < len(row.name):
+            paths.setdefault(row.name, []).append(path)
+            levels.setdefault(row.name, row.level)
+            cores.setdefault(row.name, core)
+        if rule.short_forms and row.short and row.short not in stop and len(row.short) >= 2 and not (
+                row.level in LOCAL_LEVELS and dictionary.is_common(row.short)):
+            paths.setdefault(row.short, []).append(path)
+            levels.setdefault(row.short, row.level)
+            shorts.add(row.short)
+    entries = {}
+    for surface, where in paths.items():
+        evidence = tuple(sorted(set(where)))
+        if surface not in cores:
+            entries[surface] = Entry(len(surface), rule.short_score, f"short form of {_describe(evidence)}",
+                                     needs_boundaries=True, evidence=evidence)
+        else:
+            # 振兴乡 must end a token, or 产业振兴乡村 would be read as a township.
+            ambiguous = dictionary.is_common(surface[:cores[surface]])
+            entries[surface] = Entry(cores[surface], rule.score, f"{levels[surface]} {_describe(evidence)}",
+                                     needs_boundaries=ambiguous, evidence=evidence)
     return entries
+
+
+def _describe(evidence: tuple[str, ...]) -> str:
+    first = evidence[0]
+    return first if len(evidence) == 1 else f"{first} (and {len(evidence) - 1} more)"
 
 
 def lexicon_words(rules: Iterable[object]) -> set[str]:
@@ -120,15 +157,24 @@ def lexicon_words(rules: Iterable[object]) -> set[str]:
             if rule.terms_file:
                 words.update(read_list(Path(rule.terms_file)))
         elif isinstance(rule, GazetteerRule):
-            words.update(gazetteer_entries(rule))
+            words.update(term for term, entry in gazetteer_entries(rule).items()
+                         if entry.core_length < len(term) and not entry.needs_boundaries
+                         and len(term) >= MIN_USER_WORD)
     return words
 
 
-def read_gazetteer(path: Path) -> Iterable[tuple[str, str, str, str]]:
+class GazetteerRow(NamedTuple):
+    name: str
+    short: str
+    level: str
+    parent: str
+
+
+def read_gazetteer(path: Path) -> Iterable[GazetteerRow]:
     """Rows `(name, short, level, parent_path)` of a gazetteer TSV file (optionally gzipped)."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8", newline="") as handle:
         for row in csv.reader(handle, delimiter="\t"):
             if not row or row[0].startswith("#") or len(row) < 3:
                 continue
-            yield row[0], row[1], row[2], row[3] if len(row) > 3 else ""
+            yield GazetteerRow(row[0], row[1], row[2], row[3] if len(row) > 3 else "")

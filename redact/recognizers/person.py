@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from redact.common_words import common_words
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
 from redact.recognizers.lexicon import Entry, TermMatcher
 from redact.rules import PersonRule, read_list
 
 FULL_NAME_LENGTHS = (2, 3, 4)
+PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
+LOW_SCORE = 0.3
 NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及")
 
 
@@ -26,6 +29,7 @@ class PersonRecognizer(RuleRecognizer):
         titles = read_list(Path(rule.titles_file))
         self.titles = TermMatcher({t: Entry(len(t), rule.score, t, False) for t in titles})
         self.stop_words = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
+        self.dictionary = common_words()
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
@@ -48,13 +52,30 @@ class PersonRecognizer(RuleRecognizer):
         if token is None:
             return
         word = text[token[0]:token[1]]
+        if len(word) == 2 and self.dictionary.is_function_char(word[0]) and word[1] in self.surnames:
+            # The segmenter glued a verb or preposition to the surname: 获王 | 县长.
+            yield Candidate(token[0] + 1, token[1], self.rule.score * 0.95,
+                            f"surname 「{word[1]}」 before the title 「{title}」 (after 「{word[0]}」)")
+            return
         surname = self._surname_at(text, token[0])
-        if surname is None or not is_han(word) or self._is_common_word(word):
+        if surname is None or not is_han(word):
             return
         if word == surname:
+            if word in NAME_FOLLOWERS and token[0] > 0 and is_han(text[token[0] - 1]):
+                return  # 贾志春任组长: 任 is the verb "to serve as", not a surname.
+            if any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
+                return
+            if self.dictionary.is_function_char(word) and self.dictionary.entries[word][1] not in PERSON_TAGS:
+                # 向县长汇报: more often the preposition than the surname; left for review.
+                yield Candidate(token[0], token[1], LOW_SCORE,
+                                f"「{word}」 before the title 「{title}」 is usually a function word")
+                return
             yield Candidate(token[0], token[1], self.rule.score,
                             f"surname 「{surname}」 before the title 「{title}」")
-        elif len(word) in FULL_NAME_LENGTHS and len(word) > len(surname):
+            return
+        if self._is_common_word(word):
+            return
+        if len(word) in FULL_NAME_LENGTHS and len(word) > len(surname):
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 before the title 「{title}」")
 
@@ -74,7 +95,11 @@ class PersonRecognizer(RuleRecognizer):
                             f"full name 「{word}」 after the title 「{title}」")
 
     def _is_common_word(self, word: str) -> bool:
-        return any(word[:n] in self.stop_words for n in range(1, len(word) + 1))
+        """A stop-listed word, or a dictionary word that is not a personal name (温州, 工作)."""
+        if any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
+            return True
+        entry = self.dictionary.entries.get(word)
+        return len(word) > 1 and entry is not None and entry[1] not in PERSON_TAGS
 
 
 def _longest_titles(matches: list[tuple[int, int, Entry]]) -> list[tuple[int, int]]:

@@ -11,6 +11,7 @@ from typing import Any
 from redact import __version__
 from redact.documents import write_atomically
 from redact.findings import Finding
+from redact.locality import Locality
 from redact.pipeline import Redaction
 
 SCHEMA_VERSION = "1.0"
@@ -57,11 +58,19 @@ def document_entry(redaction: Redaction, output: Path | None) -> dict[str, Any]:
         "status": "ok",
         "format": redaction.document.format,
         "profile": redaction.profile.id,
+        "locality": locality_entry(redaction.locality),
         "chars": len(text),
         "counts": dict(sorted(Counter(f.label for f in redaction.masked).items())),
         "findings": findings,
         "near_misses": [dict(finding_entry(n.finding, text), why=n.why) for n in redaction.near_misses],
     }
+
+
+def locality_entry(locality: Locality | None) -> dict[str, Any] | None:
+    """The inferred home area, which the whole masking protects."""
+    if locality is None:
+        return None
+    return {"path": locality.path, "support": locality.support, "evidence": list(locality.evidence)}
 
 
 def failure_entry(failure: Failure) -> dict[str, Any]:

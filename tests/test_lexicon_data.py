@@ -1,0 +1,92 @@
+"""Sanity checks for the hand-written word lists under rules/lexicons/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+LEXICONS = Path(__file__).parents[1] / "rules" / "lexicons"
+FILES = ["surnames.txt", "titles.txt", "person_stopwords.txt", "place_stopwords.txt", "org_stopwords.txt"]
+
+
+def read_entries(name: str) -> list[str]:
+    """Entries of a lexicon file, one per line, skipping `#` comment lines and blank lines."""
+    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+
+
+def is_han(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_file_parses(name: str) -> None:
+    text = (LEXICONS / name).read_text(encoding="utf-8")
+    assert text.startswith("#"), "file should open with a header comment"
+    assert not text.startswith("\ufeff"), "no byte-order mark"
+    entries = read_entries(name)
+    assert entries, "no entries"
+    for entry in entries:
+        assert entry == entry.strip(), f"surrounding whitespace in {entry!r}"
+        assert not any(ch.isspace() for ch in entry), f"whitespace inside {entry!r}"
+        assert is_han(entry), f"non-Chinese entry {entry!r}"
+    duplicates = sorted({e for e in entries if entries.count(e) > 1})
+    assert not duplicates, f"duplicates: {duplicates}"
+
+
+def test_surnames() -> None:
+    surnames = read_entries("surnames.txt")
+    compounds = [s for s in surnames if len(s) == 2]
+    assert len(surnames) >= 500
+    assert len(compounds) >= 40
+    assert all(len(s) in (1, 2) for s in surnames)
+    assert surnames[:5] == ["王", "李", "张", "刘", "陈"]
+    for name in ["欧阳", "司马", "诸葛", "上官", "司徒", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐",
+                 "长孙", "宇文", "夏侯", "端木", "轩辕"]:
+        assert name in compounds
+    # Compound surnames come after every single-character one.
+    first_compound = surnames.index(compounds[0])
+    assert all(len(s) == 2 for s in surnames[first_compound:])
+
+
+def test_titles() -> None:
+    titles = read_entries("titles.txt")
+    assert 120 <= len(titles) <= 250
+    for title in ["书记", "县长", "局长", "同志", "村支书", "副县长", "党委书记", "驻村第一书记", "常务副县长",
+                  "人大主任", "政协主席", "镇人大主席"]:
+        assert title in titles
+    lengths = [len(t) for t in titles]
+    assert lengths == sorted(lengths, reverse=True), "titles must be sorted longest first"
+
+
+def test_no_title_is_a_person_stopword() -> None:
+    titles = set(read_entries("titles.txt"))
+    stop_words = set(read_entries("person_stopwords.txt"))
+    assert not titles & stop_words, sorted(titles & stop_words)
+
+
+def test_person_stopwords() -> None:
+    stop_words = set(read_entries("person_stopwords.txt"))
+    assert len(stop_words) >= 300
+    for word in ["全县", "全市", "党委", "单位", "安全", "文明", "高质量", "金融", "程序", "关于", "余名", "时任"]:
+        assert word in stop_words
+    # A stop word rejects every candidate it prefixes: common surnames must never be listed alone.
+    common = read_entries("surnames.txt")[:150]
+    assert not stop_words & set(common), sorted(stop_words & set(common))
+    compounds = {s for s in read_entries("surnames.txt") if len(s) == 2}
+    assert not stop_words & compounds, sorted(stop_words & compounds)
+
+
+def test_place_stopwords() -> None:
+    stop_words = set(read_entries("place_stopwords.txt"))
+    assert len(stop_words) >= 300
+    for word in ["全县", "本乡", "山村", "乡村振兴", "城市", "社区治理", "开发区", "思路", "阶段", "广场"]:
+        assert word in stop_words
+
+
+def test_org_stopwords() -> None:
+    stop_words = set(read_entries("org_stopwords.txt"))
+    assert len(stop_words) >= 150
+    for word in ["公司", "子公司", "龙头企业", "银行", "乡镇卫生院", "合作社", "政务服务中心", "领导小组"]:
+        assert word in stop_words
