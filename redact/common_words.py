@@ -15,6 +15,7 @@ from redact.errors import ModelError
 
 PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
 FREQUENT_CHAR = 3000
+FREQUENT_WORD = 300
 
 
 class CommonWords:
@@ -27,6 +28,11 @@ class CommonWords:
         """Listed in the dictionary with a tag other than a proper-noun tag."""
         entry = self.entries.get(word)
         return entry is not None and entry[1] not in PROPER_NOUN_TAGS
+
+    def is_frequent_word(self, word: str, min_frequency: int = FREQUENT_WORD) -> bool:
+        """A common word frequent enough that a local name spelled the same is unlikely (城关 yes, 海门 no)."""
+        entry = self.entries.get(word)
+        return entry is not None and entry[1] not in PROPER_NOUN_TAGS and entry[0] >= min_frequency
 
     def is_function_char(self, char: str) -> bool:
         """A frequent single character that is not a proper-noun part (为, 及, 让, 我 …)."""

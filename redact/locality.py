@@ -31,12 +31,15 @@ from redact.rules import GazetteerRule
 MIN_SUPPORT = 1.5
 COUNTY_DEPTH = 3
 PREFECTURE_DEPTH = 2
-SEPARATORS = "、·-－—/／"
+SEPARATORS = "、·-－—/／至"
+DIRECTIONS = "东南西北"
+PLACEHOLDER = re.compile(r"(?<![A-Za-z])XX(?![A-Za-z])|(?<![A-Za-z])xx(?![A-Za-z])")
 SIBLING_STOPS = ("等", "片区", "和", "及", "与", "两", "各", "的", "村", "镇", "乡")
 SIBLING_LENGTHS = range(2, 5)
 RECOGNIZER = "LocalityInference"
 # Characters that make an abbreviation read as ordinary prose (前三季度, 上下联动).
 NON_NAME_TAGS = frozenset({"m", "f", "p", "c", "u", "d", "r", "q"})
+GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,11 @@ def _area(path: str, depth: int) -> str | None:
 
 
 def infer_locality(findings: Iterable[Finding]) -> Locality | None:
-    """The county (else prefecture) best supported by distinct gazetteer names."""
+    """The county (else prefecture) best supported by distinct gazetteer names.
+
+    The best prefecture needs `MIN_SUPPORT`; within it, a county that clearly leads the
+    others (support ≥ 1 and more than the runner-up) is the locality.
+    """
     votes: dict[str, float] = defaultdict(float)
     voters: dict[str, set[str]] = defaultdict(set)
     seen: set[str] = set()
@@ -76,16 +83,18 @@ def infer_locality(findings: Iterable[Finding]) -> Locality | None:
                 if area:
                     votes[area] += weight
                     voters[area].add(finding.text)
-    if not votes:
+    prefectures = {a: v for a, v in votes.items() if a.count("/") == PREFECTURE_DEPTH - 1}
+    if not prefectures:
         return None
-    counties = {a: v for a, v in votes.items() if a.count("/") == COUNTY_DEPTH - 1}
-    best_county = max(counties, key=lambda a: (counties[a], a), default=None)
-    if best_county and counties[best_county] >= MIN_SUPPORT:
-        return Locality(best_county, round(counties[best_county], 2), tuple(sorted(voters[best_county])))
-    best = max(votes, key=lambda a: (votes[a], a))
-    if votes[best] < MIN_SUPPORT:
+    prefecture = max(prefectures, key=lambda a: (prefectures[a], a))
+    if prefectures[prefecture] < MIN_SUPPORT:
         return None
-    return Locality(best, round(votes[best], 2), tuple(sorted(voters[best])))
+    counties = sorted(((v, a) for a, v in votes.items()
+                       if a.count("/") == COUNTY_DEPTH - 1 and a.startswith(prefecture + "/")), reverse=True)
+    if counties and counties[0][0] >= 1 and (len(counties) == 1 or counties[0][0] > counties[1][0]):
+        support, county = counties[0]
+        return Locality(county, round(support, 2), tuple(sorted(voters[county])))
+    return Locality(prefecture, round(prefectures[prefecture], 2), tuple(sorted(voters[prefecture])))
 
 
 class LocalityModel:
@@ -106,7 +115,7 @@ class LocalityModel:
         adjusted = [self._rescore(f, locality) for f in findings]
         adjusted += self._local_names(locality, text, bounds)
         adjusted += self._abbreviations(locality, text, bounds)
-        adjusted += list(listed_siblings(adjusted, text, self.settings.sibling_score))
+        adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score))
         return locality, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
 
     def _rescore(self, finding: Finding, locality: Locality) -> Finding:
@@ -135,9 +144,10 @@ class LocalityModel:
         entries: dict[str, Entry] = {}
         for row in self._home_rows(locality):
             where = f"{row.parent}/{row.name}"
-            names = [(row.name, len(row.short) if row.short and row.name.startswith(row.short) else len(row.name))]
-            if row.short and len(row.short) >= 2 and not dictionary.is_common(row.short):
-                names.append((row.short, len(row.short)))
+            short = row.short or _strip_suffix(row.name, self.rule.keep_suffixes)
+            names = [(row.name, len(short) if row.name.startswith(short) else len(row.name))]
+            if len(short) >= 2 and short != row.name and not dictionary.is_frequent_word(short):
+                names.append((short, len(short)))
             for surface, core in names:
                 ambiguous = len(surface) < 3 or dictionary.is_common(surface[:core])
                 entries.setdefault(surface, Entry(core, self.settings.village_score,
@@ -147,26 +157,40 @@ class LocalityModel:
         for start, end, entry in leftmost_longest(TermMatcher(entries).matches(text)):
             if not bounds.is_start(start) and not (start and not is_han(text[start - 1])):
                 continue
-            if entry.needs_boundaries and not (bounds.is_start(start) and bounds.is_end(end)):
+            if entry.needs_boundaries and not (bounds.is_start(start) and self._ends_name(text, bounds, end)):
                 continue
             found.append(self._finding(text, start, start + entry.core_length, entry.score, entry.reason))
         return found
 
+    def _ends_name(self, text: str, bounds: TokenBounds, end: int) -> bool:
+        """A name ends a token, or is followed by a generic place word (海门 in 海门港)."""
+        return bounds.is_end(end) or end == len(text) or text.startswith(self.settings.generic_after, end)
+
     def _abbreviations(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
-        """`双梅` for 双彩乡 + 梅渚镇: first characters of two home townships, not a common word."""
+        """Two-character abbreviations built from home names, when not a common word:
+        `双梅` = 双彩乡 + 梅渚镇 (two townships), `椒北` = the north of 椒江 (county + direction)."""
         townships = [r for r in self.divisions.get(_area(locality.path, COUNTY_DEPTH) or "", [])
-                     if r.level == "township" and r.short]
+                     if r.level == "township"]
+        short_names = {r.name: r.short or _strip_suffix(r.name, self.rule.keep_suffixes) for r in townships}
         dictionary = common_words()
+        candidates: dict[str, str] = {}
+        for first, second in permutations(sorted(short_names), 2):
+            abbreviation = short_names[first][0] + short_names[second][0]
+            if not any(dictionary.entries.get(c, (0, ""))[1] in NON_NAME_TAGS for c in abbreviation):
+                candidates.setdefault(abbreviation, f"abbreviation of {first} and {second}")
+        for area in {locality.path, locality.path.rsplit("/", 1)[0]}:
+            name = area.rsplit("/", 1)[-1]
+            initial = _strip_suffix(name, self.rule.keep_suffixes)[0]
+            for direction in DIRECTIONS:
+                candidates.setdefault(initial + direction, f"the {direction} of {name}")
         found = []
-        for first, second in permutations(townships, 2):
-            abbreviation = first.short[0] + second.short[0]
-            if dictionary.entries.get(abbreviation) is not None or any(
-                    dictionary.entries.get(c, (0, ""))[1] in NON_NAME_TAGS for c in abbreviation):
+        for abbreviation, why in sorted(candidates.items()):
+            if dictionary.entries.get(abbreviation) is not None:
                 continue
             for match in re.finditer(re.escape(abbreviation), text):
                 if bounds.is_start(match.start()):
                     found.append(self._finding(text, match.start(), match.end(), self.settings.abbreviation_score,
-                                               f"abbreviation of {first.name} and {second.name} ({locality.path})"))
+                                               f"{why} ({locality.path})"))
         return found
 
     def _finding(self, text: str, start: int, end: int, score: float, reason: str) -> Finding:
@@ -174,23 +198,28 @@ class LocalityModel:
                        score, reason)
 
 
-def listed_siblings(findings: Sequence[Finding], text: str, score: float) -> Iterable[Finding]:
-    """Unknown names joined to a confident place by 、 · - (`下岩贝-金山上、梅棠雅集等`)."""
+def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float
+                    ) -> Iterable[Finding]:
+    """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
+    (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`)."""
     dictionary = common_words()
     confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5]
+    placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
+                            "an existing placeholder") for m in PLACEHOLDER.finditer(text)]
     known = {(f.start, f.end) for f in findings}
-    queue = list(confident)
+    queue = sorted(confident + placeholders, key=lambda f: (f.start, f.end))
     while queue:
         anchor = queue.pop()
-        for start, end in (_next_item(text, anchor.end), _previous_item(text, anchor.start)):
+        for start, end in (_next_item(text, anchor.end), _previous_item(text, bounds, anchor.start)):
             if start is None or (start, end) in known:
                 continue
             name = text[start:end]
             if not is_han(name) or len(name) not in SIBLING_LENGTHS or dictionary.entries.get(name):
                 continue
-            if dictionary.is_function_char(name[0]):
-                continue
-            sibling = Finding(start, end, name, "PLACE", anchor.rule_id, RECOGNIZER, score,
+            if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS:
+                continue  # 和…, 及…, 我…: the list ended before this item
+            rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
+            sibling = Finding(start, end, name, "PLACE", rule_id, RECOGNIZER, score,
                               f"listed together with the place 「{anchor.text}」")
             known.add((start, end))
             queue.append(sibling)
@@ -207,14 +236,19 @@ def _next_item(text: str, end: int) -> tuple[int | None, int]:
     return (start, stop) if stop > start else (None, 0)
 
 
-def _previous_item(text: str, start: int) -> tuple[int | None, int]:
+def _previous_item(text: str, bounds: TokenBounds, start: int) -> tuple[int | None, int]:
+    """The token right before a separator (推进 | 上辇 | 至 gives 上辇)."""
     if start == 0 or text[start - 1] not in SEPARATORS:
         return None, 0
-    end = start - 1
-    begin = end
-    while begin > 0 and is_han(text[begin - 1]) and end - begin < max(SIBLING_LENGTHS):
-        begin -= 1
-    return (begin, end) if end > begin else (None, 0)
+    token = bounds.token_before(start - 1)
+    return token if token else (None, 0)
+
+
+def _strip_suffix(name: str, suffixes: Iterable[str]) -> str:
+    for suffix in sorted(suffixes, key=len, reverse=True):
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[:-len(suffix)]
+    return name
 
 
 @lru_cache(maxsize=4)

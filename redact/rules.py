@@ -51,6 +51,7 @@ class LocalitySettings(_Strict):
     village_score: Annotated[float, Field(ge=0, le=1)] = 0.85
     abbreviation_score: Annotated[float, Field(ge=0, le=1)] = 0.7
     sibling_score: Annotated[float, Field(ge=0, le=1)] = 0.7
+    generic_after: tuple[str, ...] = ()
 
 
 class GazetteerRule(_Rule):
