@@ -107,11 +107,12 @@ class LocalityModel:
         self.divisions = _rows_by_county(Path(rule.file))
         self.villages = _rows_by_county(Path(self.settings.villages_file)) if self.settings.villages_file else {}
 
-    def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds
-              ) -> tuple[Locality | None, list[Finding]]:
-        locality = infer_locality(findings)
+    def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
+              known: Locality | None = None) -> tuple[Locality | None, list[Finding]]:
+        """Rescore and extend the candidates with the locality (inferred unless `known`)."""
+        locality = known or infer_locality(findings)
         if locality is None:
-            return None, list(findings)
+            return None, [self._unconfirmed(f) for f in findings]
         adjusted = [self._rescore(f, locality) for f in findings]
         adjusted += self._local_names(locality, text, bounds)
         adjusted += self._abbreviations(locality, text, bounds)
@@ -130,6 +131,14 @@ class LocalityModel:
         if is_short and not trusted_far:
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
                            reason=f"{finding.reason}; a short form outside the inferred locality {locality.path}")
+        return finding
+
+    def _unconfirmed(self, finding: Finding) -> Finding:
+        """Without a locality, a township short form (道桥, 惠民) is too ambiguous to mask unreviewed."""
+        is_short = finding.evidence and finding.score < self.rule.score
+        if is_short and all(p.count("/") >= COUNTY_DEPTH for p in finding.evidence):
+            return replace(finding, score=min(finding.score, self.settings.remote_short_score),
+                           reason=f"{finding.reason}; a township short form and no locality inferred to confirm it")
         return finding
 
     def _home_rows(self, locality: Locality) -> list[GazetteerRow]:

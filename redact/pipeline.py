@@ -23,6 +23,9 @@ from redact.rules import GazetteerRule, Profile, RuleSet, TermRule
 VENDOR_MARKERS = re.compile(r"##paid(?:begin|end)##")
 TITLE_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 TITLE_WINDOW = 80
+# Masking can improve segmentation (沙溪镇廖俊波同志 → XX镇廖俊波同志 splits the name off), so
+# the masked text is analysed again until nothing new appears: masking the output changes nothing.
+MAX_PASSES = 3
 
 
 @dataclass(frozen=True)
@@ -81,12 +84,43 @@ class Redactor:
         settings = ResolveSettings(profile=profile, allow_terms=self.ruleset.allow_terms,
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
                                    protected=protected_spans(text) + tuple(document.payload.get("protected", ())))
+        found, locality = self._candidates(text, None)
+        resolution = resolve(found, text, settings)
+        edits = replacements(resolution.masked, profile)
+        for _ in range(MAX_PASSES - 1):
+            masked_text = apply(text, edits)
+            again, _ = self._candidates(masked_text, locality)
+            new = [f for f in map_back(again, edits, text) if not any(f.overlaps(m) for m in resolution.masked)]
+            if not new:
+                break
+            found = sorted([*found, *new], key=lambda f: (f.start, f.end, f.label, f.rule_id))
+            resolution = resolve(found, text, settings)
+            edits = replacements(resolution.masked, profile)
+        return Redaction(document, profile, locality, tuple(found), resolution.masked, resolution.near_misses,
+                         tuple(edits), apply(text, edits))
+
+    def _candidates(self, text: str, locality: Locality | None) -> tuple[list[Finding], Locality | None]:
+        """Every candidate in `text`, rescored by the locality (inferred unless given)."""
         found, bounds = self.analyzer.analyze(text)
-        locality = None
         for model in self.localities:
-            locality, found = model.apply(found, text, bounds)
-        candidates = tuple(found)
-        resolution = resolve(candidates, text, settings)
-        edits = tuple(replacements(resolution.masked, profile))
-        return Redaction(document, profile, locality, candidates, resolution.masked, resolution.near_misses,
-                         edits, apply(text, edits))
+            locality, found = model.apply(found, text, bounds, locality)
+        return found, locality
+
+
+def map_back(findings: list[Finding], edits: list[Replacement], original: str) -> list[Finding]:
+    """Findings on the masked text moved to original offsets; those touching a placeholder are dropped."""
+    moved = []
+    for finding in findings:
+        shift = 0
+        for edit in sorted(edits, key=lambda e: e.start):
+            out_start = edit.start + shift
+            out_end = out_start + len(edit.new)
+            if finding.start < out_end and out_start < finding.end:
+                break
+            if out_end <= finding.start:
+                shift += len(edit.new) - (edit.end - edit.start)
+        else:
+            start = finding.start - shift
+            if original[start:start + finding.length] == finding.text:
+                moved.append(finding.moved(start, origin=finding.origin, reason=finding.reason))
+    return moved

@@ -13,3 +13,25 @@ def pkuseg_model_dir() -> Path:
     from redact.model import install_model
 
     return install_model()
+
+
+@pytest.fixture(scope="session")
+def redactor_factory(pkuseg_model_dir: Path):
+    """Build (and reuse) a Redactor per profile with the shipped rules."""
+    from redact.batch import build_redactor
+
+    cache: dict[str, object] = {}
+
+    def make(profile: str = "upper"):
+        if profile not in cache:
+            cache[profile] = build_redactor(None, profile)
+        return cache[profile]
+
+    return make
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--regen-golden", action="store_true", help="rewrite the golden expected files")

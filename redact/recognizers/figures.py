@@ -1,8 +1,9 @@
 """Figure recognizer: every Arabic number, classified by what surrounds it.
 
 Each number becomes one FIGURE candidate with a `figure_class` (money, magnitude, measure,
-percent, count, date, year, ordinal, version, code, number); the masking profile decides
-which classes are masked. Numbers inside Latin tokens (`B2C`, `S2线`, `5A级`) are class `code`.
+percent, count, date, year, ordinal, version, quoted_code, code, outline, number); the masking
+profile decides which classes are masked. Numbers inside Latin tokens (`B2C`, `S2线`, `5A级`) are
+class `code`, quoted policy numbers (`“14361”`) `quoted_code`, outline numbers (`1.`) `outline`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ NUMBER = re.compile(r"(?<![0-9０-９.．])[0-9０-９]+(?:[.．][0-9０-９]+)*
 LATIN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]")
 QUOTED_CODE = re.compile(r"[“\"「『]([0-9０-９+＋X]+)[”\"」』]")
 YEAR = re.compile(r"(19|20)\d\d")
-FIXED_CLASSES = ("percent", "date", "year", "ordinal", "version", "code", "number")
+OUTLINE = re.compile(r"[.．、)）]")
 
 
 class FigureRecognizer(RuleRecognizer):
@@ -43,7 +44,9 @@ class FigureRecognizer(RuleRecognizer):
         if LATIN.match(before) or LATIN.match(after[:1]):
             return "code", f"「{number}」 is part of a Latin token"
         if quoted:
-            return "code", f"「{number}」 is a quoted code"
+            return "quoted_code", f"「{number}」 is a quoted code"
+        if OUTLINE.match(text, end) and (start == 0 or text[start - 1] == "\n"):
+            return "outline", f"「{number}」 numbers an outline item"
         following = after[:1]  # "" at the end of the text; `"" in "…"` would always be true
         if before == "第":
             return "ordinal", f"「{number}」 after 第"

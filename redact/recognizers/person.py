@@ -52,7 +52,8 @@ class PersonRecognizer(RuleRecognizer):
         if token is None:
             return
         word = text[token[0]:token[1]]
-        if len(word) == 2 and self.dictionary.is_function_char(word[0]) and word[1] in self.surnames:
+        if (len(word) == 2 and word not in self.dictionary.entries and self.dictionary.is_function_char(word[0])
+                and word[1] in self.surnames):
             # The segmenter glued a verb or preposition to the surname: 获王 | 县长.
             yield Candidate(token[0] + 1, token[1], self.rule.score * 0.95,
                             f"surname 「{word[1]}」 before the title 「{title}」 (after 「{word[0]}」)")
