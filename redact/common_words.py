@@ -16,6 +16,8 @@ from redact.errors import ModelError
 PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
 FREQUENT_CHAR = 3000
 FREQUENT_WORD = 300
+VERY_FREQUENT_WORD = 5000
+GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
 
 
 class CommonWords:
@@ -25,9 +27,14 @@ class CommonWords:
         self.entries = entries
 
     def is_common(self, word: str) -> bool:
-        """Listed in the dictionary with a tag other than a proper-noun tag."""
+        """Listed with a tag other than a proper-noun tag, or so frequent that the tag does not
+        matter (jieba tags 城市 as a place name)."""
         entry = self.entries.get(word)
-        return entry is not None and entry[1] not in PROPER_NOUN_TAGS
+        return entry is not None and (entry[1] not in PROPER_NOUN_TAGS or entry[0] >= VERY_FREQUENT_WORD)
+
+    def starts_with_grammatical_word(self, text: str) -> bool:
+        """`根据市…`, `对于…`: a preposition, conjunction, particle, adverb or pronoun opens the text."""
+        return any(self.entries.get(text[:n], (0, ""))[1] in GRAMMATICAL_TAGS for n in (1, 2) if len(text) > n)
 
     def is_frequent_word(self, word: str, min_frequency: int = FREQUENT_WORD) -> bool:
         """A common word frequent enough that a local name spelled the same is unlikely (城关 yes, 海门 no)."""

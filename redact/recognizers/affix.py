@@ -76,6 +76,12 @@ class AffixRecognizer(RuleRecognizer):
             return "stop-listed"
         if any(core.startswith(prefix) for prefix in self.rule.stop_prefixes):
             return "stop-listed prefix"
+        if any(core.endswith(ending) for ending in self.rule.stop_endings):
+            return "ends like an office or administrative word"
         if self.dictionary and self.dictionary.is_common(core):
             return "a common word, not a name"
+        if self.dictionary and self.dictionary.is_common(core[-1] + suffix):
+            return f"the suffix belongs to the word 「{core[-1] + suffix}」"
+        if self.dictionary and self.dictionary.starts_with_grammatical_word(core):
+            return "starts with a grammatical word"
         return None

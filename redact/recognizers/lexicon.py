@@ -22,8 +22,9 @@ from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, left
 from redact.rules import GazetteerRule, LexiconRule, read_list
 
 
-# Short forms of townships and villages that are also common words (惠民, 振兴) are dropped;
-# county and prefecture short forms are distinctive enough to keep.
+# Short forms of townships and villages that are also common words (振兴) are dropped, and so
+# are county short forms that are frequent words (比如县 in Tibet); prefecture short forms are
+# distinctive enough to keep whatever the dictionary says (大连).
 LOCAL_LEVELS = frozenset({"township", "village"})
 # Only words this long go to pkuseg's user dictionary: shorter ones would make the
 # segmenter confirm the very boundaries the short-form check relies on (交[通运]输).
@@ -125,7 +126,8 @@ def gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
             levels.setdefault(row.name, row.level)
             cores.setdefault(row.name, core)
         if rule.short_forms and row.short and row.short not in stop and len(row.short) >= 2 and not (
-                row.level in LOCAL_LEVELS and dictionary.is_common(row.short)):
+                row.level in LOCAL_LEVELS and dictionary.is_common(row.short)) and not (
+                row.level == "county" and dictionary.is_frequent_word(row.short)):
             paths.setdefault(row.short, []).append(path)
             levels.setdefault(row.short, row.level)
             shorts.add(row.short)
