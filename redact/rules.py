@@ -78,6 +78,7 @@ class AffixRule(_Rule):
     stop_terms: tuple[str, ...] = ()
     stop_prefixes: tuple[str, ...] = ()
     stop_follow: tuple[str, ...] = ()
+    stop_endings: tuple[str, ...] = ()
     reject_common_words: bool = True
 
 
