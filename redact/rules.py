@@ -89,7 +89,8 @@ class PersonRule(_Rule):
     surnames_file: str
     titles_file: str
     stop_file: str | None = None
-    window: Annotated[int, Field(ge=0)] = 8
+    bare_name_score: Annotated[float, Field(ge=0, le=1)] = 0.0
+    bare_name_surnames: Annotated[int, Field(ge=0)] = 150
 
 
 class FigureRule(_Rule):

@@ -1,0 +1,45 @@
+"""Person names the segmenter splits (贾 | 志春) and three-character names without a title."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from redact.recognizers.base import TokenBounds
+from redact.recognizers.person import PersonRecognizer
+from redact.rules import PersonRule
+
+RULES = Path(__file__).resolve().parents[1] / "rules"
+
+
+@pytest.fixture(scope="module")
+def person() -> PersonRecognizer:
+    entry = yaml.safe_load((RULES / "people.yaml").read_text(encoding="utf-8"))["rules"][0]
+    for field in ("surnames_file", "titles_file", "stop_file"):
+        entry[field] = str(RULES / entry[field])
+    return PersonRecognizer(PersonRule.model_validate(entry))
+
+
+def found(recognizer: PersonRecognizer, words: list[str]) -> list[tuple[str, bool]]:
+    text = "".join(words)
+    bounds = TokenBounds(Doc(Vocab(), words=words, spaces=[False] * len(words)))
+    return [(text[c.start:c.end], c.score >= 0.5) for c in recognizer.candidates(text, bounds)]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["局长", "贾", "志春", "任", "组长"], [("贾志春", True)]),
+    (["副", "局长", "郑", "志高", "任", "副", "组长"], [("郑志高", True)]),
+    (["按照", "廖", "俊波", "同志", "的"], [("廖俊波", True)]),
+    (["温州", "市委书记", "刘小涛", "批示"], [("刘小涛", True)]),
+    (["获", "刘小涛", "批示", "肯定"], [("刘小涛", True)]),          # no title: a bare name
+    (["提升", "王", "绿化", "同志"], []),                            # the given name is a word
+    (["推进", "双随机", "监管"], []),                               # not a frequent surname
+    (["建设", "陈列馆", "工作"], []),                               # dictionary word
+    (["马屿镇", "人民", "政府"], []),                               # ends like a place
+])
+def test_split_and_bare_names(person: PersonRecognizer, words: list[str], expected: list) -> None:
+    assert found(person, words) == expected
