@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import importlib.resources
 import importlib.util
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from redact.errors import ModelError
 
@@ -49,12 +52,66 @@ class CommonWords:
 
 @lru_cache(maxsize=1)
 def common_words() -> CommonWords:
-    """The dictionary, read once per process."""
+    """The dictionary, read once per process.
+
+    Parsing the 350k lines takes about half a second, so the words are cached on disk in shards
+    by first character (redact/cache.py) and a shard is read when a word in it is looked up.
+    """
+    from redact import cache
+
+    path = dictionary_file()
+    store = cache.sharded(cache.key("common-words", files=(path, __file__)), lambda: _by_first_char(_read(path)))
+    return CommonWords(_read(path) if store is None else ShardedWords(store))
+
+
+def dictionary_file() -> Path:
+    """jieba's dictionary file (word, frequency, tag per line)."""
     if importlib.util.find_spec("jieba") is None:
         raise ModelError("the jieba package (its dictionary file) is missing; reinstall redact")
-    path = importlib.resources.files("jieba") / "dict.txt"
+    return Path(str(importlib.resources.files("jieba") / "dict.txt"))
+
+
+def _read(path: Path) -> dict[str, tuple[int, str]]:
     entries: dict[str, tuple[int, str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         word, frequency, tag = line.split(" ")
         entries[word] = (int(frequency), tag)
-    return CommonWords(entries)
+    return entries
+
+
+def _by_first_char(entries: dict[str, tuple[int, str]]) -> dict[str, dict[str, tuple[int, str]]]:
+    shards: dict[str, dict[str, tuple[int, str]]] = {}
+    for word, entry in entries.items():
+        shards.setdefault(word[:1], {})[word] = entry
+    return shards
+
+
+class ShardedWords(Mapping[str, tuple[int, str]]):
+    """The dictionary as a read-only mapping that loads one first-character shard at a time."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store
+        self._shards: dict[str, dict[str, tuple[int, str]]] = {}
+
+    def _shard(self, word: str) -> dict[str, tuple[int, str]]:
+        key = word[:1]
+        shard = self._shards.get(key)
+        if shard is None:
+            shard = self._shards[key] = self._store.get(key, {}) if key else {}
+        return shard
+
+    def get(self, word: str, default: Any = None) -> Any:  # type: ignore[override]
+        return self._shard(word).get(word, default)
+
+    def __getitem__(self, word: str) -> tuple[int, str]:
+        return self._shard(word)[word]
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word in self._shard(word)
+
+    def __iter__(self) -> Iterator[str]:
+        for key in sorted(self._store.keys()):
+            yield from self._shard(key)
+
+    def __len__(self) -> int:
+        return sum(len(self._shard(key)) for key in self._store.keys())

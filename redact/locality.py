@@ -260,9 +260,47 @@ def _strip_suffix(name: str, suffixes: Iterable[str]) -> str:
     return name
 
 
+def _rows_by_county(path: Path) -> CountyRows | dict[str, list[GazetteerRow]]:
+    """Gazetteer rows grouped by their county (`.get(county, default)`), once per process.
+
+    The village file has 655k rows and takes seconds to read, while a document needs the rows
+    of its own county only: the grouping is cached on disk, one shard per county (see
+    redact/cache.py), and a county's rows are read the first time a document asks for them.
+    """
+    from redact import cache
+
+    return _county_index(str(path), cache.file_digest(path))
+
+
 @lru_cache(maxsize=4)
-def _rows_by_county(path: Path) -> dict[str, list[GazetteerRow]]:
-    """Gazetteer rows grouped by their county, read once per process."""
+def _county_index(path: str, digest: str) -> CountyRows | dict[str, list[GazetteerRow]]:
+    from redact import cache
+    from redact.recognizers import lexicon
+
+    store = cache.sharded(cache.key("county-rows", files=(path, __file__, lexicon.__file__)),
+                          lambda: {county: [tuple(row) for row in rows]
+                                   for county, rows in _read_rows_by_county(Path(path)).items()})
+    return _read_rows_by_county(Path(path)) if store is None else CountyRows(store)
+
+
+class CountyRows:
+    """County → its rows, read from the shard file on first use."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self._loaded: dict[str, list[GazetteerRow]] = {}
+
+    def get(self, county: str, default: list[GazetteerRow] | None = None) -> list[GazetteerRow] | None:
+        rows = self._loaded.get(county)
+        if rows is None:
+            data = self._store.get(county)  # type: ignore[attr-defined]
+            if data is None:
+                return default
+            rows = self._loaded[county] = [GazetteerRow(*row) for row in data]
+        return rows
+
+
+def _read_rows_by_county(path: Path) -> dict[str, list[GazetteerRow]]:
     grouped: dict[str, list[GazetteerRow]] = defaultdict(list)
     for row in read_gazetteer(path):
         county = _area(f"{row.parent}/{row.name}", COUNTY_DEPTH)

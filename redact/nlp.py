@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.util import ConfigValidationError
 
 from redact.errors import ModelError
+from redact.fastseg import PrefixPreprocesser, lazy_segmenter
 from redact.model import find_model
 
 _CONFIG = {"nlp": {"tokenizer": {"segmenter": "pkuseg"}}}
@@ -45,17 +46,27 @@ def _cached_nlp(model_dir: Path, words: frozenset[str]) -> Language:
     # The model and feature tables are read-only during cut(); only the
     # preprocessor (user dictionary trie) must be private to this pipeline.
     tokenizer.pkuseg_seg = copy.copy(_segmenter(model_dir))
-    tokenizer.pkuseg_update_user_dict(sorted(words), reset=True)
+    # Same matching as tokenizer.pkuseg_update_user_dict(words, reset=True), built 10x faster.
+    tokenizer.pkuseg_seg.preprocesser = PrefixPreprocesser(sorted(words))
     return nlp
 
 
 @lru_cache(maxsize=2)
 def _segmenter(model_dir: Path) -> Any:
-    """Load the pkuseg segmenter (the slow, memory-heavy part) once per directory."""
-    tokenizer = _pkuseg_tokenizer(_blank_pkuseg())
+    """Load the pkuseg segmenter (the slow, memory-heavy part) once per directory.
+
+    Normally the lazily loading segmenter of redact/fastseg.py (same segmentation, loads in
+    milliseconds); pkuseg's own loader when the cache is off or cannot be written.
+    """
     try:
+        segmenter = lazy_segmenter(model_dir)
+        if segmenter is not None:
+            return segmenter
+        tokenizer = _pkuseg_tokenizer(_blank_pkuseg())
         with _drop_stderr_lines(_MSGPACK_NOTICE):
             tokenizer.initialize(pkuseg_model=str(model_dir))
+    except ModelError:
+        raise
     except Exception as exc:  # pickle, numpy and file errors all mean a bad model
         raise ModelError(
             f"cannot load pkuseg model from {model_dir}: {exc}; "

@@ -7,6 +7,7 @@ pkuseg pipeline); `redact` is pure given the document and the rule set.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -17,6 +18,7 @@ from redact.errors import UsageError
 from redact.findings import Finding, NearMiss, Replacement
 from redact.locality import Locality, LocalityModel
 from redact.masking import apply, replacements
+from redact.residual import ResidualRisk, ResidualScanner
 from redact.resolve import ResolveSettings, resolve
 from redact.rules import GazetteerRule, Profile, RuleSet, TermRule
 
@@ -40,6 +42,7 @@ class Redaction:
     near_misses: tuple[NearMiss, ...]
     edits: tuple[Replacement, ...]
     masked_text: str
+    residual_risks: tuple[ResidualRisk, ...] = ()  # offsets into masked_text
 
 
 def reporting_years(text: str) -> frozenset[str]:
@@ -67,6 +70,8 @@ class Redactor:
         self.profile = ruleset.profiles[profile_name]
         self.analyzer = Analyzer(ruleset, nlp)
         self.localities = [LocalityModel(r) for r in ruleset.rules if isinstance(r, GazetteerRule) and r.locality]
+        self.allow_terms = ruleset.allow_reasons()
+        self.residual = ResidualScanner(ruleset)
 
     def choose_profile(self, text: str) -> tuple[Profile, str | None]:
         """The concrete profile and term layer for one document (`auto` looks at its placeholders)."""
@@ -77,13 +82,16 @@ class Redactor:
         layer = next((t.layer for t in auto.term_layers if re.search(t.pattern, text)), None)
         return self.ruleset.profiles[name], layer
 
-    def redact(self, document: Document) -> Redaction:
+    def redact(self, document: Document, batch_entities: Mapping[str, Finding] | None = None) -> Redaction:
+        """Mask one document. `batch_entities` (surface → finding) are entities masked in other files
+        of a batch: their unmasked mentions here are masked too, with that finding's origin and reason."""
         text = document.text
         profile, layer = self.choose_profile(text)
         active_terms = frozenset(r.id for r in self.ruleset.rules if isinstance(r, TermRule) and r.layer == layer)
-        settings = ResolveSettings(profile=profile, allow_terms=self.ruleset.allow_terms,
+        settings = ResolveSettings(profile=profile, allow_terms=self.allow_terms,
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
-                                   protected=protected_spans(text) + tuple(document.payload.get("protected", ())))
+                                   protected=protected_spans(text) + tuple(document.payload.get("protected", ())),
+                                   extra_entities=tuple(batch_entities.values()) if batch_entities else ())
         found, locality = self._candidates(text, None)
         resolution = resolve(found, text, settings)
         edits = replacements(resolution.masked, profile)
@@ -96,8 +104,10 @@ class Redactor:
             found = sorted([*found, *new], key=lambda f: (f.start, f.end, f.label, f.rule_id))
             resolution = resolve(found, text, settings)
             edits = replacements(resolution.masked, profile)
+        masked_text = apply(text, edits)
+        risks = self.residual.scan(masked_text, edits, resolution.near_misses)
         return Redaction(document, profile, locality, tuple(found), resolution.masked, resolution.near_misses,
-                         tuple(edits), apply(text, edits))
+                         tuple(edits), masked_text, risks)
 
     def _candidates(self, text: str, locality: Locality | None) -> tuple[list[Finding], Locality | None]:
         """Every candidate in `text`, rescored by the locality (inferred unless given)."""

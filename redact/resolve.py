@@ -6,7 +6,7 @@ offset); once an entity is confirmed, every other mention of it in the document 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import ahocorasick
@@ -24,10 +24,14 @@ class ResolveSettings:
     """What resolution needs besides the findings."""
 
     profile: Profile
-    allow_terms: frozenset[str] = frozenset()
+    # Terms never masked; a mapping also says which rule or review decision allows each term.
+    allow_terms: Mapping[str, str] | Set[str] = frozenset()
     active_term_rules: frozenset[str] = frozenset()
     reporting_years: frozenset[str] = frozenset()
     protected: tuple[tuple[int, int], ...] = ()
+    # Entities confirmed elsewhere (other files of a batch), each already carrying the origin and
+    # reason its mentions get here; the document's own entities take precedence.
+    extra_entities: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ def _applies(finding: Finding, settings: ResolveSettings) -> bool:
 
 def _rejection(finding: Finding, settings: ResolveSettings) -> str | None:
     if finding.text in settings.allow_terms:
-        return "allow-listed"
+        by = settings.allow_terms.get(finding.text) if isinstance(settings.allow_terms, Mapping) else None
+        return f"allow-listed by {by}" if by else "allow-listed"
     if finding.score < settings.profile.threshold:
         return f"score {finding.score:.2f} below the threshold {settings.profile.threshold:.2f}"
     return None
@@ -98,6 +103,12 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
     for finding in accepted:
         if finding.label in PROPAGATED_LABELS and finding.length >= MIN_PROPAGATED_LENGTH:
             entities.setdefault(finding.text, finding)
+    borrowed = set()
+    for finding in settings.extra_entities:
+        if finding.label in PROPAGATED_LABELS and finding.length >= MIN_PROPAGATED_LENGTH \
+                and finding.text not in entities:
+            entities[finding.text] = finding
+            borrowed.add(finding.text)
     if not entities:
         return accepted
     automaton = ahocorasick.Automaton()
@@ -117,8 +128,11 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
             continue
         if first.text in settings.allow_terms:
             continue
-        mention = first.moved(start, origin="propagated",
-                              reason=f"another mention of 「{first.text}」 confirmed at {first.start} ({first.rule_id})")
+        if first.text in borrowed:
+            mention = first.moved(start, origin=first.origin, reason=first.reason)
+        else:
+            mention = first.moved(start, origin="propagated",
+                                  reason=f"another mention of 「{first.text}」 confirmed at {first.start} ({first.rule_id})")
         added.append(mention)
         occupied.append((start, end))
     return sorted(taken + added, key=lambda f: f.start)

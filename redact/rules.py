@@ -14,11 +14,18 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from redact.errors import RuleError, RuleErrors
+from redact.errors import RuleError, RuleErrors, UsageError
 
 Label = Literal["PLACE", "PERSON", "ORG", "FIGURE", "CONTACT", "SECRET", "TERM"]
 RULE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DEFAULT_RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# Reviewers' decisions (`redact review`), loaded after the rules directory when the file exists.
+LOCAL_DECISIONS = Path("local") / "decisions.yaml"
+DECISION_PREFIX = "decision-"
+DECISION_KINDS = ("allow", "lexicon")
+# A masking decision needs a label every profile masks by itself (FIGURE and TERM findings carry
+# a figure class or a replacement that only their own rules give).
+DECISION_LABELS = ("PLACE", "PERSON", "ORG", "CONTACT", "SECRET")
 
 
 class _Strict(BaseModel):
@@ -137,6 +144,16 @@ class AllowRule(_Strict):
     description: str = ""
 
 
+class WatchRule(_Strict):
+    """Terms never masked but reported as residual risks when they remain in the output."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    kind: Literal["watch"]
+    terms: tuple[str, ...] = ()
+    terms_file: str | None = None
+    description: str = ""
+
+
 Rule = LexiconRule | GazetteerRule | AffixRule | PersonRule | FigureRule | PatternRule | TermRule
 RULE_KINDS: dict[str, type[BaseModel]] = {
     "lexicon": LexiconRule,
@@ -147,6 +164,7 @@ RULE_KINDS: dict[str, type[BaseModel]] = {
     "pattern": PatternRule,
     "term": TermRule,
     "allow": AllowRule,
+    "watch": WatchRule,
 }
 
 
@@ -193,8 +211,22 @@ class RuleSet(BaseModel):
 
     directory: Path
     rules: tuple[Rule, ...]
-    allow_terms: frozenset[str]
+    allow_terms: dict[str, str]  # term → id of the (first) allow rule that lists it
     profiles: dict[str, Profile]
+    watch_terms: dict[str, str] = {}  # term → id of the watch rule
+    sources: dict[str, Path] = {}  # rule id → the file that defines it
+    decisions: Path | None = None  # the reviewers' decisions file loaded, if any
+
+    def is_decision(self, rule_id: str) -> bool:
+        return self.decisions is not None and self.sources.get(rule_id) == self.decisions
+
+    def describe_rule(self, rule_id: str) -> str:
+        """`decision decision-allow-3 (rules/local/decisions.yaml)`, or the plain rule id."""
+        return f"decision {rule_id} ({self.decisions})" if self.is_decision(rule_id) else rule_id
+
+    def allow_reasons(self) -> dict[str, str]:
+        """Allow-listed term → which rule (or review decision) allows it, for near-miss reasons."""
+        return {term: self.describe_rule(rule_id) for term, rule_id in self.allow_terms.items()}
 
 
 def read_list(path: Path) -> list[str]:
@@ -203,17 +235,37 @@ def read_list(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
-def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) -> RuleSet:
-    """Load `*.yaml` rule files and `profiles/*.yaml` from `directory`, plus `extra_files`."""
+def decisions_file(rules_dir: Path | None, explicit: Path | None = None) -> Path | None:
+    """The decisions file a run applies: `explicit`, else `RULES/local/decisions.yaml` if it exists."""
+    if explicit is not None:
+        return Path(explicit)
+    default = Path(rules_dir or DEFAULT_RULES_DIR) / LOCAL_DECISIONS
+    return default if default.is_file() else None
+
+
+def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = (),
+               decisions: Path | None = None) -> RuleSet:
+    """Load `*.yaml` rule files and `profiles/*.yaml` from `directory`, plus `extra_files`, plus a
+    reviewers' `decisions` file (only `allow` and `lexicon` rules with `decision-…` ids)."""
     directory = Path(directory or DEFAULT_RULES_DIR)
     if not directory.is_dir():
         raise RuleErrors([RuleError(directory, None, "rules directory does not exist")])
     errors: list[RuleError] = []
     rules: list[Rule] = []
-    allow: set[str] = set()
+    allow: dict[str, str] = {}
+    watch: dict[str, str] = {}
     seen_ids: dict[str, Path] = {}
-    for path in [*sorted(directory.glob("*.yaml")), *extra_files]:
+    files = [*sorted(directory.glob("*.yaml")), *extra_files]
+    if decisions is not None:
+        decisions = Path(decisions)
+        if decisions.is_file():
+            files.append(decisions)
+        else:
+            errors.append(RuleError(decisions, None, "decisions file does not exist"))
+    for path in files:
         for entry in _rule_entries(path, errors):
+            if path == decisions and not _is_decision_entry(entry, path, errors):
+                continue
             parsed = _parse(RULE_KINDS.get(str(entry.get("kind"))), entry, path, errors)
             if parsed is None:
                 continue
@@ -222,17 +274,69 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = ()) 
                 continue
             seen_ids[parsed.id] = path
             parsed = _resolve_files(parsed, path, errors)
-            if isinstance(parsed, AllowRule):
-                allow.update(parsed.terms)
+            if isinstance(parsed, (AllowRule, WatchRule)):
+                target = allow if isinstance(parsed, AllowRule) else watch
+                terms = list(parsed.terms)
                 if parsed.terms_file and Path(parsed.terms_file).is_file():  # missing: error recorded
-                    allow.update(read_list(Path(parsed.terms_file)))
+                    terms += read_list(Path(parsed.terms_file))
+                for term in terms:
+                    target.setdefault(term, parsed.id)
             else:
                 rules.append(parsed)
     profiles = _load_profiles(directory / "profiles", errors)
     if errors:
         raise RuleErrors(errors)
-    return RuleSet(directory=directory, rules=tuple(rules), allow_terms=frozenset(allow),
-                   profiles=profiles)
+    return RuleSet(directory=directory, rules=tuple(rules), allow_terms=allow, profiles=profiles,
+                   watch_terms=watch, sources=seen_ids, decisions=decisions)
+
+
+def _is_decision_entry(entry: dict, path: Path, errors: list[RuleError]) -> bool:
+    """A decisions file holds only `allow` (unmask) and `lexicon` (mask) rules named `decision-…`."""
+    rule_id = str(entry.get("id", "?"))
+    if entry.get("kind") not in DECISION_KINDS:
+        errors.append(RuleError(path, rule_id, f"a decisions file holds only {' and '.join(DECISION_KINDS)} "
+                                               f"rules, not {entry.get('kind')!r}"))
+        return False
+    if not rule_id.startswith(DECISION_PREFIX):
+        errors.append(RuleError(path, rule_id, f"id: a decision id starts with {DECISION_PREFIX!r}"))
+        return False
+    if entry.get("kind") == "lexicon" and entry.get("label") not in DECISION_LABELS:
+        errors.append(RuleError(path, rule_id, f"label: a decision masks as one of {', '.join(DECISION_LABELS)}, "
+                                               f"not {entry.get('label')!r}"))
+        return False
+    return True
+
+
+def read_rule_entries(path: Path) -> list[dict]:
+    """The raw rule mappings of one rule file (for tools that rewrite it); RuleErrors if malformed."""
+    errors: list[RuleError] = []
+    entries = _rule_entries(path, errors)
+    if errors:
+        raise RuleErrors(errors)
+    return entries
+
+
+def dump_rules(entries: list[dict], header: str = "") -> str:
+    """A rule file holding `entries`, in the layout of the shipped files; `header` becomes comments."""
+    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
+    body = yaml.safe_dump({"rules": entries}, allow_unicode=True, sort_keys=False, default_flow_style=None,
+                          width=100)
+    return comments + body
+
+
+def check_writable_rule_path(path: Path, rules_dir: Path | None = None) -> None:
+    """Refuse a decisions path among the shipped rules (outside `local/`) or among `rules_dir`'s
+    own rule files, which would then be loaded twice."""
+    target = Path(path).resolve()
+    shipped = DEFAULT_RULES_DIR.resolve()
+    if target.is_relative_to(shipped) and not target.is_relative_to(shipped / LOCAL_DECISIONS.parent):
+        raise UsageError(f"{path}: refusing to write decisions into the shipped rules; "
+                         f"use {shipped / LOCAL_DECISIONS} or a file outside {shipped}")
+    if rules_dir is not None:
+        directory = Path(rules_dir).resolve()
+        if target.parent == directory or target.is_relative_to(directory / "profiles"):
+            raise UsageError(f"{path}: a decisions file cannot be one of the rule files of {rules_dir}; "
+                             f"use {directory / LOCAL_DECISIONS}")
 
 
 def _read_yaml(path: Path, errors: list[RuleError]) -> Any:

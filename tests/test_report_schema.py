@@ -110,8 +110,37 @@ def test_optional_locality_and_residual_risks(validator, report):
     assert errors(validator, report) == []
 
 
+def test_resumed_entries_and_batch_origin(validator, report):
+    """`redact run --resume` carries an up-to-date file's entry over with `resumed: true`; mentions
+    masked for batch consistency have origin `batch`."""
+    report["documents"][0]["resumed"] = True
+    report["documents"][0]["findings"][3]["origin"] = "batch"
+    report["documents"][0]["findings"][3]["reason"] = "masked in another file of the batch: docs/b.txt"
+    assert errors(validator, report) == []
+
+
+def test_residual_risks_written_by_the_builder_validate(validator):
+    import dataclasses
+
+    from redact.residual import ResidualRisk
+
+    masked = redaction()
+    start = masked.masked_text.index("再创新高")
+    risk = ResidualRisk(start, start + 4, "再创新高", "watch", "on the watch list (test)")
+    entry = document_entry(dataclasses.replace(masked, residual_risks=(risk,)), None)
+    report = json.loads(json.dumps(build_report([entry], "upper", Path("rules")), ensure_ascii=False))
+    assert errors(validator, report) == []
+    written = report["documents"][0]["residual_risks"]
+    assert written == [{"start": start, "end": start + 4, "text": "再创新高", "kind": "watch",
+                        "reason": "on the watch list (test)"}]
+    assert set(written[0]) == set(validator.schema["$defs"]["residual_risk"]["properties"])
+    assert masked.masked_text[written[0]["start"]:written[0]["end"]] == "再创新高"
+
+
 @pytest.mark.parametrize("breakage", [
     lambda r: r.update(schema_version="2.0"),
+    lambda r: r["documents"][0].update(resumed="yes"),
+    lambda r: r["documents"][2].update(resumed=True),
     lambda r: r["documents"][0]["findings"][0].pop("out_start"),
     lambda r: r["documents"][0]["findings"][0].update(label="CITY"),
     lambda r: r["documents"][0]["findings"][0].update(score=1.5),

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import csv
 import gzip
-from collections.abc import Iterable
-from dataclasses import dataclass
+import hashlib
+import importlib.metadata
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
+from functools import lru_cache
 from pathlib import Path
 
 from typing import NamedTuple
@@ -51,24 +55,50 @@ def core_length(term: str, keep_suffixes: Iterable[str]) -> int:
 
 
 class TermMatcher:
-    """An Aho-Corasick automaton over lexicon entries."""
+    """An Aho-Corasick automaton over lexicon entries.
 
-    def __init__(self, entries: dict[str, Entry]) -> None:
-        self.automaton = ahocorasick.Automaton()
-        for term, entry in entries.items():
-            self.automaton.add_word(term, (term, entry))
-        if entries:
-            self.automaton.make_automaton()
-        self.empty = not entries
+    The automaton stores only term lengths, and an entry is looked up when its term matches, so
+    the entries may be a lazy mapping (`LazyEntries`). Large automatons are cached on disk by the
+    digest of their terms (redact/cache.py).
+    """
+
+    def __init__(self, entries: Mapping[str, Entry]) -> None:
+        self.entries = entries
+        terms = list(entries)
+        self.empty = not terms
+        self.automaton = _automaton(terms) if terms else None
 
     def matches(self, text: str) -> list[tuple[int, int, Entry]]:
-        if self.empty:
+        if self.automaton is None:
             return []
+        entries = self.entries
         found = []
-        for end_index, (term, entry) in self.automaton.iter(text):
-            start = end_index - len(term) + 1
-            found.append((start, end_index + 1, entry))
+        for end_index, length in self.automaton.iter(text):
+            start = end_index - length + 1
+            found.append((start, end_index + 1, entries[text[start:end_index + 1]]))
         return found
+
+
+CACHED_AUTOMATON_TERMS = 5000
+
+
+def _automaton(terms: list[str]) -> ahocorasick.Automaton:
+    def build() -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_LENGTH)
+        for term in terms:
+            automaton.add_word(term)
+        automaton.make_automaton()
+        return automaton
+
+    if len(terms) < CACHED_AUTOMATON_TERMS:
+        return build()
+    from redact import cache
+
+    digest = hashlib.sha256("\n".join(sorted(terms)).encode("utf-8")).hexdigest()
+    return cache.cached_object(cache.key("automaton", params=(digest, _AHOCORASICK)), build)
+
+
+_AHOCORASICK = f"pyahocorasick {importlib.metadata.version('pyahocorasick')}"
 
 
 class LexiconMatcherRecognizer(RuleRecognizer):
@@ -104,12 +134,128 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
         super().__init__(rule)
 
 
-def gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
+def gazetteer_entries(rule: GazetteerRule) -> Mapping[str, Entry]:
     """Lexicon entries for every full name (and safe short form) at the rule's levels.
 
     A name shared by several divisions (沙溪镇 exists nine times) is one entry whose evidence
-    lists every full path; locality inference later picks the right one.
+    lists every full path; locality inference later picks the right one. Built once per process
+    and rule (the recognizer, the user words and the residual scan share it) and cached on disk
+    by the contents of the files it is derived from (redact/cache.py); read from there, it is a
+    `LazyEntries` mapping that reads an entry when it is looked up. To select entries by a
+    property of theirs, use `gazetteer_subset`, which caches the selection too.
     """
+    return _gazetteer_entries(rule, _entries_key(rule))
+
+
+_COMMON_WORDS_SOURCE = str(Path(__file__).resolve().parent.parent / "common_words.py")
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+_KEYS = "\0keys"  # the shard listing every term, in order
+
+
+def _entries_key(rule: GazetteerRule) -> str:
+    from redact import cache
+
+    files = (rule.file, rule.stop_file, __file__, _COMMON_WORDS_SOURCE)
+    return cache.key("gazetteer-entries", files=files, params=(rule.model_dump_json(), _ENTRY_FIELDS))
+
+
+@lru_cache(maxsize=8)
+def _gazetteer_entries(rule: GazetteerRule, name: str) -> Mapping[str, Entry]:
+    from redact import cache
+
+    built: dict[str, Entry] = {}
+
+    def shards() -> dict[str, object]:
+        built.update(_build_gazetteer_entries(rule))
+        by_char: dict[str, object] = {_KEYS: list(built)}
+        for term, entry in built.items():
+            by_char.setdefault(term[:1], {})[term] = tuple(getattr(entry, f) for f in _ENTRY_FIELDS)  # type: ignore[index]
+        return by_char
+
+    store = cache.sharded(name, shards)
+    if store is None:  # cache off, or too small to be worth it
+        return built or _build_gazetteer_entries(rule)
+    return LazyEntries(store)
+
+
+class LazyEntries(Mapping[str, Entry]):
+    """Entries read from a shard file (one shard per first character) as they are looked up."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+        self._shards: dict[str, dict[str, tuple]] = {}
+        self._entries: dict[str, Entry] = {}
+        self._keys: list[str] | None = None
+
+    def _values(self, term: str) -> tuple | None:
+        key = term[:1]
+        shard = self._shards.get(key)
+        if shard is None:
+            shard = self._shards[key] = self._store.get(key, {}) if key else {}  # type: ignore[attr-defined]
+        return shard.get(term)
+
+    def __getitem__(self, term: str) -> Entry:
+        entry = self._entries.get(term)
+        if entry is None:
+            values = self._values(term)
+            if values is None:
+                raise KeyError(term)
+            entry = self._entries[term] = Entry(*values)
+        return entry
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and (term in self._entries or self._values(term) is not None)
+
+    def __iter__(self) -> Iterator[str]:
+        if self._keys is None:
+            self._keys = self._store.get(_KEYS, [])  # type: ignore[attr-defined]
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+class SubsetEntries(Mapping[str, Entry]):
+    """The entries of `terms` only, looked up in `entries`."""
+
+    def __init__(self, entries: Mapping[str, Entry], terms: list[str]) -> None:
+        self._entries = entries
+        self._terms = terms
+        self._set = frozenset(terms)
+
+    def __getitem__(self, term: str) -> Entry:
+        if term not in self._set:
+            raise KeyError(term)
+        return self._entries[term]
+
+    def __contains__(self, term: object) -> bool:
+        return term in self._set
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._terms)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+
+def gazetteer_subset(rule: GazetteerRule, keep: Callable[[str, Entry], bool]) -> Mapping[str, Entry]:
+    """The gazetteer entries for which `keep(term, entry)` holds, in order. The selection is
+    cached on disk like the entries (keyed by them and by the source of `keep`'s module)."""
+    return _gazetteer_subset(rule, _entries_key(rule), keep)
+
+
+@lru_cache(maxsize=16)
+def _gazetteer_subset(rule: GazetteerRule, name: str, keep: Callable[[str, Entry], bool]) -> Mapping[str, Entry]:
+    from redact import cache
+
+    entries = _gazetteer_entries(rule, name)
+    source = getattr(sys.modules.get(keep.__module__), "__file__", None)
+    key = cache.key("gazetteer-subset", files=(source,), params=(name, keep.__module__, keep.__qualname__))
+    terms = cache.cached(key, lambda: [term for term, entry in entries.items() if keep(term, entry)])
+    return SubsetEntries(entries, terms)
+
+
+def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
     stop = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
     dictionary = common_words()
     paths: dict[str, list[str]] = {}
@@ -159,10 +305,13 @@ def lexicon_words(rules: Iterable[object]) -> set[str]:
             if rule.terms_file:
                 words.update(read_list(Path(rule.terms_file)))
         elif isinstance(rule, GazetteerRule):
-            words.update(term for term, entry in gazetteer_entries(rule).items()
-                         if entry.core_length < len(term) and not entry.needs_boundaries
-                         and len(term) >= MIN_USER_WORD)
+            words.update(gazetteer_subset(rule, is_user_word))
     return words
+
+
+def is_user_word(term: str, entry: Entry) -> bool:
+    """A full gazetteer name (generic suffix included) that pkuseg should keep whole."""
+    return entry.core_length < len(term) and not entry.needs_boundaries and len(term) >= MIN_USER_WORD
 
 
 class GazetteerRow(NamedTuple):
