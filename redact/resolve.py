@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from redact.common_words import common_words
+
 from redact.findings import Finding, NearMiss
 from redact.rules import Profile
 
@@ -97,6 +99,14 @@ def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], 
     return sorted(chosen, key=lambda f: f.start), rejected
 
 
+def cuts_a_word(text: str, start: int, end: int) -> bool:
+    """Whether a mention shares a character with a dictionary word across its edge (创|新昌|盛)."""
+    dictionary = common_words()
+    left = start > 0 and dictionary.is_common(text[start - 1:start + 1])
+    right = end < len(text) and dictionary.is_common(text[end - 1:end + 1])
+    return left or right
+
+
 def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> list[Finding]:
     """Add every other mention of each confirmed entity (longest entity text first)."""
     entities: dict[str, Finding] = {}
@@ -126,7 +136,7 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
         end = start + first.length
         if any(start < o_end and o_start < end for o_start, o_end in occupied):
             continue
-        if first.text in settings.allow_terms:
+        if first.text in settings.allow_terms or cuts_a_word(text, start, end):
             continue
         if first.text in borrowed:
             mention = first.moved(start, origin=first.origin, reason=first.reason)

@@ -312,3 +312,14 @@ def test_determinism_document_result():
         (17, "温", "person", "rule"),
         (25, "35", "figures", "rule"),
     ]
+
+
+@pytest.mark.parametrize(("text", "start", "end", "cuts"), [
+    ("推进创新昌盛", 3, 5, True),     # 创新 spans the left edge
+    ("在新昌召开", 1, 3, False),
+    ("目前沙溪镇农民", 2, 4, False),
+])
+def test_propagation_never_cuts_a_dictionary_word(text: str, start: int, end: int, cuts: bool) -> None:
+    from redact.resolve import cuts_a_word
+
+    assert cuts_a_word(text, start, end) is cuts
