@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import SpacyNlpEngine
+from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 
 from redact.findings import Finding
@@ -22,6 +23,32 @@ class PreloadedSpacyEngine(SpacyNlpEngine):
     def load(self) -> None:
         self.nlp = {LANGUAGE: self._pipeline}
 
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """The token boundaries of the pipeline's segmentation, as `tokens`.
+
+        Our recognizers read token boundaries only, so the pkuseg words are aligned to the text
+        exactly as the pipeline's tokenizer would align them into a Doc, without building the
+        Doc (its alignment is quadratic in the text length) or Presidio's lemma, keyword and
+        stop-word lists (empty or meaningless for Chinese in a blank pipeline): together these
+        cost about as much as the segmentation itself.
+        """
+        words = self.nlp[language].tokenizer.pkuseg_seg.cut(text)
+        return NlpArtifacts(entities=[], tokens=TokenBounds.from_words(words, text),  # type: ignore[arg-type]
+                            tokens_indices=[], lemmas=[], nlp_engine=None, language=language)
+
+
+class NoContextEnhancer(ContextAwareEnhancer):
+    """Our recognizers have no context words, so Presidio's lemma enhancer would change nothing
+    (it only deep-copies every result); this one returns the results as they are."""
+
+    def __init__(self) -> None:
+        super().__init__(context_similarity_factor=0.0, min_score_with_context_similarity=0.0,
+                         context_prefix_count=0, context_suffix_count=0)
+
+    def enhance_using_context(self, text: str, raw_results: list[RecognizerResult], nlp_artifacts: NlpArtifacts,
+                              recognizers: list, context: list[str] | None = None) -> list[RecognizerResult]:
+        return raw_results
+
 
 class Analyzer:
     """Every recognizer of a rule set, run over a text in one Presidio pass."""
@@ -31,7 +58,15 @@ class Analyzer:
         for rule in ruleset.rules:
             registry.add_recognizer(build_recognizer(rule))
         self.engine = AnalyzerEngine(registry=registry, nlp_engine=PreloadedSpacyEngine(nlp),
-                                     supported_languages=[LANGUAGE])
+                                     supported_languages=[LANGUAGE], context_aware_enhancer=NoContextEnhancer())
+
+    def new_document(self) -> None:
+        """Forget what the segmenter remembers of the previous document (its memos serve the
+        repeated analysis of one document's masked text, not reuse across documents)."""
+        segmenter = self.engine.nlp_engine.nlp[LANGUAGE].tokenizer.pkuseg_seg
+        clear = getattr(segmenter, "clear_memos", None)
+        if clear is not None:
+            clear()
 
     def analyze(self, text: str) -> tuple[list[Finding], TokenBounds]:
         """All candidates (also low-scoring ones, for the near-miss report) in text order,
@@ -42,7 +77,7 @@ class Analyzer:
         results = self.engine.analyze(text, language=LANGUAGE, score_threshold=0.0,
                                       return_decision_process=True, nlp_artifacts=artifacts)
         findings = sorted((to_finding(r, text) for r in results), key=lambda f: (f.start, f.end, f.label, f.rule_id))
-        return findings, TokenBounds(artifacts.tokens)
+        return findings, TokenBounds.of(artifacts.tokens)
 
 
 def to_finding(result: RecognizerResult, text: str) -> Finding:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,6 +46,7 @@ BATCH_ORIGIN = "batch"
 # Worker processes start with "spawn": nothing of the parent (threads, locks, the progress bar)
 # leaks into them, and the code behaves the same on every platform.
 MP_CONTEXT = "spawn"
+LANE_DEPTH = 2  # tasks queued per worker: one running, one ready to start
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ class Summary:
         where = f"; report: {self.report}" if self.report else ""
         skipped = f", {self.skipped} up to date (skipped)" if self.skipped else ""
         batch = f" ({self.batch_mentions} for batch consistency)" if self.batch_mentions else ""
-        rate = f" in {self.seconds:.1f} s ({self.chars / self.seconds:,.0f} chars/s)" if self.seconds > 0 else ""
+        rate = f" in {self.seconds:.1f} s" if self.seconds > 0 else ""
+        if self.chars and self.seconds > 0:
+            rate += f" ({self.chars / self.seconds:,.0f} chars/s)"
         return (f"redact: {self.documents} document(s) masked{skipped}, {self.masked_count} span(s){batch}, "
                 f"{self.failed} failed{rate}{where}")
 
@@ -167,17 +171,22 @@ Task = tuple[int, Job, tuple[Finding, ...]]
 
 
 class Workers:
-    """Runs `mask_file` tasks: in this process for one job, else in a pool of worker processes.
+    """Runs `mask_file` tasks: in this process for one job, else in `jobs` worker processes.
 
-    The model is loaded lazily, so a run where every file is up to date loads nothing. A worker
-    that dies (killed, out of memory) takes down only the files it held: after a crash the
-    remaining files are masked one at a time, so that only the file that kills a worker fails.
+    Each worker is a one-process pool ("lane") fed at most two tasks at a time, largest files
+    first, so the lanes stay balanced. A file masked again for batch consistency goes back to
+    the lane that masked it first, whose memory still holds its analysis (redact/pipeline.py
+    `_first_candidates`, redact/fastseg.py chunk memo); an idle lane takes other work first.
+    The model is loaded lazily, so a run where every file is up to date loads nothing. A lane
+    that dies (killed, out of memory) takes down only the files it held; those are masked again
+    one at a time, each in a fresh worker, so that only the file that kills a worker fails.
     """
 
     def __init__(self, jobs: int, rules_dir: Path | None, profile: str, decisions: Path | None) -> None:
         self.jobs = max(1, jobs)
         self.init_args = (rules_dir, profile, decisions)
-        self._executor: ProcessPoolExecutor | None = None
+        self._lanes: list[ProcessPoolExecutor | None] = []
+        self.lane_of: dict[int, int] = {}  # file index → the lane that masked it last
 
     def __enter__(self) -> Workers:
         return self
@@ -186,16 +195,17 @@ class Workers:
         self.close()
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        for executor in self._lanes:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+        self._lanes = []
 
     def run(self, tasks: list[Task], outdir: Path, done: Callable[[Outcome], None]) -> dict[int, Outcome]:
         if not tasks:
             return {}
-        if self.jobs == 1 or (len(tasks) == 1 and self._executor is None):
+        if self.jobs == 1 or (len(tasks) == 1 and not self._lanes):
             return self._run_here(tasks, outdir, done)
-        return self._run_in_pool(tasks, outdir, done)
+        return self._run_in_lanes(tasks, outdir, done)
 
     def _run_here(self, tasks: list[Task], outdir: Path, done: Callable[[Outcome], None]) -> dict[int, Outcome]:
         if _redactor is None:
@@ -207,47 +217,83 @@ class Workers:
             done(outcome)
         return outcomes
 
-    def _pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(MP_CONTEXT),
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context(MP_CONTEXT),
                                    initializer=start_worker, initargs=self.init_args)
 
-    def _run_in_pool(self, tasks: list[Task], outdir: Path, done: Callable[[Outcome], None]) -> dict[int, Outcome]:
-        if self._executor is None:
-            self._executor = self._pool(min(self.jobs, len(tasks)))
+    def _lane(self, lane: int) -> ProcessPoolExecutor:
+        while len(self._lanes) <= lane:
+            self._lanes.append(None)
+        executor = self._lanes[lane]
+        if executor is None:
+            executor = self._lanes[lane] = self._pool()
+        return executor
+
+    def _run_in_lanes(self, tasks: list[Task], outdir: Path, done: Callable[[Outcome], None]) -> dict[int, Outcome]:
+        lanes = max(min(self.jobs, len(tasks)), len(self._lanes))
+        own: list[deque[Task]] = [deque() for _ in range(lanes)]
+        shared: deque[Task] = deque()
+        for task in tasks:
+            lane = self.lane_of.get(task[0])
+            (own[lane] if lane is not None and lane < lanes else shared).append(task)
+        in_flight: dict[Future[Outcome], tuple[Task, int, ProcessPoolExecutor]] = {}
+        load = [0] * lanes
         outcomes: dict[int, Outcome] = {}
-        futures: dict[Future[Outcome], Task] = {self._executor.submit(mask_file, i, job, outdir, batch): (i, job, batch)
-                                                for i, job, batch in tasks}
-        try:
-            for future in as_completed(futures):
-                index = futures[future][0]
+        isolate: list[Task] = []
+
+        def next_task(lane: int) -> Task | None:
+            if own[lane]:
+                return own[lane].popleft()
+            if shared:
+                return shared.popleft()
+            busiest = max(own, key=len)  # steal the smallest file of the busiest lane
+            return busiest.pop() if busiest else None
+
+        def feed(lane: int) -> None:
+            while load[lane] < LANE_DEPTH:
+                task = next_task(lane)
+                if task is None:
+                    return
+                executor = self._lane(lane)
+                future = executor.submit(mask_file, task[0], task[1], outdir, task[2])
+                in_flight[future] = (task, lane, executor)
+                load[lane] += 1
+
+        for lane in range(lanes):
+            feed(lane)
+        while in_flight:
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                task, lane, executor = in_flight.pop(future)
+                load[lane] -= 1
                 try:
                     outcome = future.result()
                 except BrokenProcessPool:
-                    raise
+                    if self._lanes[lane] is executor:
+                        executor.shutdown(wait=False, cancel_futures=True)
+                        self._lanes[lane] = None
+                    isolate.append(task)
+                    continue
                 except Exception as exc:  # e.g. a result that cannot be sent back
-                    outcome = Outcome(index, error=f"unexpected error: {type(exc).__name__}: {exc}")
-                outcomes[index] = outcome
+                    outcome = Outcome(task[0], error=f"unexpected error: {type(exc).__name__}: {exc}")
+                self.lane_of[task[0]] = lane
+                outcomes[task[0]] = outcome
                 done(outcome)
-        except BrokenProcessPool:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
-            for task in tasks:
-                if task[0] not in outcomes:
-                    outcome = self._run_isolated(task, outdir)
-                    outcomes[task[0]] = outcome
-                    done(outcome)
+                feed(lane)
+        for task in sorted(isolate, key=lambda t: t[0]):
+            outcomes[task[0]] = outcome = self._run_isolated(task, outdir)
+            done(outcome)
         return outcomes
 
     def _run_isolated(self, task: Task, outdir: Path) -> Outcome:
-        """One task alone in a one-worker pool, so a crash names the file that caused it."""
-        if self._executor is None:
-            self._executor = self._pool(1)
+        """One task alone in a fresh worker, so that a crash names the file that caused it."""
+        executor = self._pool()
         try:
-            return self._executor.submit(mask_file, *task[:2], outdir, task[2]).result()
+            return executor.submit(mask_file, task[0], task[1], outdir, task[2]).result()
         except BrokenProcessPool:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = None
             return Outcome(task[0], error="the worker process died while masking this file (out of memory?)")
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------------- batch entities

@@ -19,7 +19,7 @@ from redact.errors import ModelError
 PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
 FREQUENT_CHAR = 3000
 FREQUENT_WORD = 300
-VERY_FREQUENT_WORD = 5000
+VERY_FREQUENT_WORD = 1000
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
 
 
@@ -31,7 +31,7 @@ class CommonWords:
 
     def is_common(self, word: str) -> bool:
         """Listed with a tag other than a proper-noun tag, or so frequent that the tag does not
-        matter (jieba tags 城市 as a place name)."""
+        matter (jieba tags 城市 and 新建 as place names, 智慧 as a person's name)."""
         entry = self.entries.get(word)
         return entry is not None and (entry[1] not in PROPER_NOUN_TAGS or entry[0] >= VERY_FREQUENT_WORD)
 

@@ -24,7 +24,8 @@ from redact.common_words import common_words
 from redact.findings import Finding
 from redact.recognizers.base import TokenBounds, is_han
 from redact.recognizers.lexicon import Entry, GazetteerRow, TermMatcher, leftmost_longest, read_gazetteer
-from redact.rules import GazetteerRule
+from redact.rules import GazetteerRule, read_list
+from redact.sections import document_spans
 
 # A locality needs at least this much support (distinct names, each weighted by how many
 # divisions it may name): one ambiguous township name alone decides nothing.
@@ -40,6 +41,7 @@ RECOGNIZER = "LocalityInference"
 # Characters that make an abbreviation read as ordinary prose (前三季度, 上下联动).
 NON_NAME_TAGS = frozenset({"m", "f", "p", "c", "u", "d", "r", "q"})
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
+OFFICE_ENDINGS = ("局", "厅", "委", "办", "部", "站", "所", "院", "处", "科", "队", "中心", "公司")
 
 
 @dataclass(frozen=True)
@@ -106,18 +108,29 @@ class LocalityModel:
         self.settings = rule.locality
         self.divisions = _rows_by_county(Path(rule.file))
         self.villages = _rows_by_county(Path(self.settings.villages_file)) if self.settings.villages_file else {}
+        self.stop_words = frozenset(read_list(Path(rule.stop_file))) if rule.stop_file else frozenset()
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
               known: Locality | None = None) -> tuple[Locality | None, list[Finding]]:
-        """Rescore and extend the candidates with the locality (inferred unless `known`)."""
-        locality = known or infer_locality(findings)
-        if locality is None:
-            return None, [self._unconfirmed(f) for f in findings]
-        adjusted = [self._rescore(f, locality) for f in findings]
-        adjusted += self._local_names(locality, text, bounds)
-        adjusted += self._abbreviations(locality, text, bounds)
+        """Rescore and extend the candidates, document by document of a compilation, with each
+        document's locality; the returned locality is the one inferred from the whole file
+        (or `known`, which then applies to every document)."""
+        overall = known or infer_locality(findings)
+        adjusted: list[Finding] = []
+        for start, end in document_spans(text):
+            inside = [f for f in findings if start <= f.start < end]
+            locality = known or infer_locality(inside) or overall
+            adjusted += self._apply_to(locality, inside, text, bounds, start, end)
         adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score))
-        return locality, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
+        return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
+
+    def _apply_to(self, locality: Locality | None, findings: list[Finding], text: str, bounds: TokenBounds,
+                  start: int, end: int) -> list[Finding]:
+        if locality is None:
+            return [self._unconfirmed(f) for f in findings]
+        adjusted = [self._rescore(f, locality) for f in findings]
+        extra = self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
+        return adjusted + [f for f in extra if start <= f.start < end]
 
     def _rescore(self, finding: Finding, locality: Locality) -> Finding:
         if not finding.evidence:
@@ -155,7 +168,7 @@ class LocalityModel:
             where = f"{row.parent}/{row.name}"
             short = row.short or _strip_suffix(row.name, self.rule.keep_suffixes)
             names = [(row.name, len(short) if row.name.startswith(short) else len(row.name))]
-            if len(short) >= 2 and short != row.name and not dictionary.is_frequent_word(short):
+            if self._usable_short(short, row.name):
                 names.append((short, len(short)))
             for surface, core in names:
                 ambiguous = len(surface) < 3 or dictionary.is_common(surface[:core])
@@ -174,6 +187,17 @@ class LocalityModel:
     def _ends_name(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """A name ends a token, or is followed by a generic place word (海门 in 海门港)."""
         return bounds.is_end(end) or end == len(text) or text.startswith(self.settings.generic_after, end)
+
+    def _usable_short(self, short: str, name: str) -> bool:
+        """A home name's short form, unless stop-listed or read as an ordinary word; a rare plain
+        noun still counts (海门 of 海门街道, 51 uses in the dictionary)."""
+        if len(short) < 2 or short == name or short in self.stop_words:
+            return False
+        dictionary = common_words()
+        entry = dictionary.entries.get(short)
+        if entry is not None and entry[1] == "n":
+            return not dictionary.is_frequent_word(short)
+        return not dictionary.is_common(short)
 
     def _abbreviations(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """Two-character abbreviations built from home names, when not a common word:
@@ -227,6 +251,8 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
                 continue
             if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS:
                 continue  # 和…, 及…, 我…: the list ended before this item
+            if name.endswith(OFFICE_ENDINGS) or dictionary.is_common(name):
+                continue  # 邮管局, 宜业: an office or a slogan word, not a place
             rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
             sibling = Finding(start, end, name, "PLACE", rule_id, RECOGNIZER, score,
                               f"listed together with the place 「{anchor.text}」")

@@ -6,7 +6,9 @@ pkuseg pipeline); `redact` is pure given the document and the rule set.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ TITLE_WINDOW = 80
 # Masking can improve segmentation (沙溪镇廖俊波同志 → XX镇廖俊波同志 splits the name off), so
 # the masked text is analysed again until nothing new appears: masking the output changes nothing.
 MAX_PASSES = 3
+FIRST_PASS_MEMO_CHARS = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class Redactor:
         self.localities = [LocalityModel(r) for r in ruleset.rules if isinstance(r, GazetteerRule) and r.locality]
         self.allow_terms = ruleset.allow_reasons()
         self.residual = ResidualScanner(ruleset)
+        self._first_pass: OrderedDict[str, tuple[list[Finding], Locality | None]] = OrderedDict()
+        self._first_pass_chars = 0
 
     def choose_profile(self, text: str) -> tuple[Profile, str | None]:
         """The concrete profile and term layer for one document (`auto` looks at its placeholders)."""
@@ -92,7 +97,7 @@ class Redactor:
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
                                    protected=protected_spans(text) + tuple(document.payload.get("protected", ())),
                                    extra_entities=tuple(batch_entities.values()) if batch_entities else ())
-        found, locality = self._candidates(text, None)
+        found, locality = self._first_candidates(text)
         resolution = resolve(found, text, settings)
         edits = replacements(resolution.masked, profile)
         for _ in range(MAX_PASSES - 1):
@@ -109,6 +114,22 @@ class Redactor:
         return Redaction(document, profile, locality, tuple(found), resolution.masked, resolution.near_misses,
                          tuple(edits), masked_text, risks)
 
+    def _first_candidates(self, text: str) -> tuple[list[Finding], Locality | None]:
+        """The candidates of a document's own text, remembered (up to FIRST_PASS_MEMO_CHARS of
+        text): a batch masks some documents a second time, with entities of other files added,
+        and that changes what is resolved and masked, not what the text holds."""
+        self.analyzer.new_document()
+        hit = self._first_pass.get(text)
+        if hit is None:
+            hit = self._first_pass[text] = self._candidates(text, None)
+            self._first_pass_chars += len(text)
+            while self._first_pass_chars > FIRST_PASS_MEMO_CHARS and len(self._first_pass) > 1:
+                old, _ = self._first_pass.popitem(last=False)
+                self._first_pass_chars -= len(old)
+        else:
+            self._first_pass.move_to_end(text)
+        return list(hit[0]), hit[1]
+
     def _candidates(self, text: str, locality: Locality | None) -> tuple[list[Finding], Locality | None]:
         """Every candidate in `text`, rescored by the locality (inferred unless given)."""
         found, bounds = self.analyzer.analyze(text)
@@ -118,19 +139,25 @@ class Redactor:
 
 
 def map_back(findings: list[Finding], edits: list[Replacement], original: str) -> list[Finding]:
-    """Findings on the masked text moved to original offsets; those touching a placeholder are dropped."""
+    """Findings on the masked text moved to original offsets; those touching a placeholder are dropped.
+
+    The edits do not overlap, so their placeholders lie in the masked text in the same order:
+    the first placeholder that ends after a finding's start either overlaps it (dropped) or
+    follows it, and the finding moves back by what the edits before that placeholder added.
+    """
+    ordered = sorted(edits, key=lambda e: e.start)
+    out_starts, out_ends, shifts = [], [], [0]
+    for edit in ordered:
+        out_start = edit.start + shifts[-1]
+        out_starts.append(out_start)
+        out_ends.append(out_start + len(edit.new))
+        shifts.append(shifts[-1] + len(edit.new) - (edit.end - edit.start))
     moved = []
     for finding in findings:
-        shift = 0
-        for edit in sorted(edits, key=lambda e: e.start):
-            out_start = edit.start + shift
-            out_end = out_start + len(edit.new)
-            if finding.start < out_end and out_start < finding.end:
-                break
-            if out_end <= finding.start:
-                shift += len(edit.new) - (edit.end - edit.start)
-        else:
-            start = finding.start - shift
-            if original[start:start + finding.length] == finding.text:
-                moved.append(finding.moved(start, origin=finding.origin, reason=finding.reason))
+        index = bisect.bisect_right(out_ends, finding.start)
+        if index < len(ordered) and out_starts[index] < finding.end:
+            continue
+        start = finding.start - shifts[index]
+        if original[start:start + finding.length] == finding.text:
+            moved.append(finding.moved(start, origin=finding.origin, reason=finding.reason))
     return moved

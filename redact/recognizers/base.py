@@ -9,6 +9,7 @@ from typing import Any
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
+from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 LANGUAGE = "zh"
@@ -35,11 +36,64 @@ class TokenBounds:
     """Token start/end offsets of a segmented text, for boundary checks in O(log n)."""
 
     def __init__(self, doc: Doc | None) -> None:
-        tokens = list(doc) if doc is not None else []
-        self.starts = [t.idx for t in tokens]
-        self.ends = [t.idx + len(t.text) for t in tokens]
+        if doc is not None and len(doc):
+            # Read from the Doc's arrays: iterating it would create a Token object per token.
+            offsets = doc.to_array([IDX, LENGTH])
+            self.starts = offsets[:, 0].tolist()
+            self.ends = (offsets[:, 0] + offsets[:, 1]).tolist()
+        else:
+            self.starts, self.ends = [], []
         self._start_set = set(self.starts)
         self._end_set = set(self.ends)
+
+    _last: tuple[Doc, TokenBounds] | None = None
+
+    @classmethod
+    def from_words(cls, words: Iterable[str], text: str) -> TokenBounds:
+        """The bounds of the Doc that spaCy builds from a segmenter's `words` for `text`
+        (`spacy.util.get_words_and_spaces`: whitespace the words skip becomes a token of its
+        own, one space after a word belongs to it), in linear time and without the Doc."""
+        words = list(words)
+        if "".join("".join(words).split()) != "".join(text.split()):
+            raise ValueError(f"the words do not match the text: {text[:40]!r}")
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = 0
+        for word in words:
+            if word.isspace():
+                continue
+            start = text.find(word, pos)
+            if start < 0:
+                raise ValueError(f"the word {word!r} is not in the text after offset {pos}")
+            if start > pos:
+                starts.append(pos)
+                ends.append(start)
+            starts.append(start)
+            ends.append(start + len(word))
+            pos = start + len(word)
+            if pos < len(text) and text[pos] == " ":
+                pos += 1
+        if pos < len(text):
+            starts.append(pos)
+            ends.append(len(text))
+        bounds = cls(None)
+        bounds.starts, bounds.ends = starts, ends
+        bounds._start_set, bounds._end_set = set(starts), set(ends)
+        return bounds
+
+    @classmethod
+    def of(cls, doc: Doc | TokenBounds | None) -> TokenBounds:
+        """The bounds of `doc`, computed once for all the recognizers that look at it."""
+        if isinstance(doc, TokenBounds):
+            return doc
+        if doc is None:
+            return cls(None)
+        last = cls._last
+        if last is not None and last[0] is doc:
+            return last[1]
+        bounds = cls(doc)
+        cls._last = (doc, bounds)
+        return bounds
 
     def is_start(self, offset: int) -> bool:
         return offset in self._start_set or not self.starts
@@ -88,7 +142,7 @@ class RuleRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: NlpArtifacts | None = None
                 ) -> list[RecognizerResult]:
         doc = nlp_artifacts.tokens if nlp_artifacts is not None else None
-        return [self._result(c) for c in self.candidates(text, TokenBounds(doc))]
+        return [self._result(c) for c in self.candidates(text, TokenBounds.of(doc))]
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         """Every span this rule proposes in `text`."""

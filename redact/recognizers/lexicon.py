@@ -133,6 +133,22 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
         self.matcher = TermMatcher(gazetteer_entries(rule))
         super().__init__(rule)
 
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name."""
+        dictionary = common_words()
+        for candidate in super().candidates(text, bounds):
+            suffix_end = self._suffix_end(text, candidate)
+            if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
+                continue
+            yield candidate
+
+    def _suffix_end(self, text: str, candidate: Candidate) -> int | None:
+        """End of the full name matched at the candidate, if it was a full name with a suffix."""
+        for suffix in sorted(self.rule.keep_suffixes, key=len, reverse=True):
+            if text.startswith(suffix, candidate.end):
+                return candidate.end + len(suffix)
+        return None
+
 
 def gazetteer_entries(rule: GazetteerRule) -> Mapping[str, Entry]:
     """Lexicon entries for every full name (and safe short form) at the rule's levels.
