@@ -29,6 +29,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from redact.pipeline import Redaction, Redactor
 
 ROOT = Path(__file__).resolve().parents[1]
 NER_DIR = ROOT.parent / "shared" / "benchmarks" / "ner"
@@ -123,6 +127,7 @@ class Batch:
 
 
 def make_batches(sentences: Sequence[Sentence], size: int) -> Iterator[Batch]:
+    """Consecutive groups of `size` sentences, each joined into one text."""
     for first in range(0, len(sentences), size):
         chunk = sentences[first:first + size]
         starts, offset = [], 0
@@ -142,32 +147,38 @@ def locate(batch: Batch, start: int, end: int) -> tuple[int, int, int] | None:
     return index, start - base, end - base
 
 
-def run_redact(redactor, name: str, sentences: Sequence[Sentence], size: int, progress: bool) -> None:
+def run_redact(redactor: Redactor, name: str, sentences: Sequence[Sentence], size: int, progress: bool) -> None:
     """Fill `predicted` and `candidates` of every sentence from redact's findings."""
     from redact.documents import Document
 
     batches = list(make_batches(sentences, size))
     for done, batch in enumerate(batches, start=1):
-        redaction = redactor.redact(Document(source=Path(f"<{name}-{batch.first}>"), text=batch.text, format="text"))
-        why = {(n.finding.start, n.finding.end, n.finding.label): n.why for n in redaction.near_misses}
-        masked_keys = {(f.start, f.end, f.label) for f in redaction.masked}
-        for finding in redaction.masked:
-            placed = _place(batch, finding.start, finding.end, finding.label)
-            if placed:
-                sentences[batch.first + placed[0]].predicted.append(placed[1])
-        for finding in redaction.candidates:
-            placed = _place(batch, finding.start, finding.end, finding.label)
-            key = (finding.start, finding.end, finding.label)
-            if placed:
-                decision = "masked" if key in masked_keys else why.get(key, "below threshold / lost resolution")
-                sentences[batch.first + placed[0]].candidates.append((placed[1], f"{finding.rule_id}: {decision}"))
+        document = Document(source=Path(f"<{name}-{batch.first}>"), text=batch.text, format="text")
+        record(redactor.redact(document), batch, sentences)
         if progress:
             print(f"\r{name}: batch {done}/{len(batches)}", end="", file=sys.stderr, flush=True)
     if progress:
         print(file=sys.stderr)
 
 
+def record(redaction: Redaction, batch: Batch, sentences: Sequence[Sentence]) -> None:
+    """Move one batch's masked findings and candidates (with their decision) to its sentences."""
+    why = {(n.finding.start, n.finding.end, n.finding.label): n.why for n in redaction.near_misses}
+    masked_keys = {(f.start, f.end, f.label) for f in redaction.masked}
+    for finding in redaction.masked:
+        placed = _place(batch, finding.start, finding.end, finding.label)
+        if placed:
+            sentences[batch.first + placed[0]].predicted.append(placed[1])
+    for finding in redaction.candidates:
+        placed = _place(batch, finding.start, finding.end, finding.label)
+        if placed:
+            key = (finding.start, finding.end, finding.label)
+            decision = "masked" if key in masked_keys else why.get(key, "not chosen by resolution")
+            sentences[batch.first + placed[0]].candidates.append((placed[1], f"{finding.rule_id}: {decision}"))
+
+
 def _place(batch: Batch, start: int, end: int, label: str) -> tuple[int, Span] | None:
+    """(sentence index in the batch, span in sentence offsets) of a PLACE/PERSON/ORG finding."""
     kind = LABEL_TO_TYPE.get(label)
     located = locate(batch, start, end) if kind else None
     if not located:

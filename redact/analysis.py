@@ -9,7 +9,7 @@ from spacy.language import Language
 
 from redact.findings import Finding
 from redact.recognizers import build_recognizer
-from redact.recognizers.base import EVIDENCE_KEY, FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY, TokenBounds
+from redact.recognizers.base import EVIDENCE_KEY, LABEL_KEY, FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY, TokenBounds
 from redact.rules import RuleSet
 
 
@@ -60,13 +60,13 @@ class Analyzer:
         self.engine = AnalyzerEngine(registry=registry, nlp_engine=PreloadedSpacyEngine(nlp),
                                      supported_languages=[LANGUAGE], context_aware_enhancer=NoContextEnhancer())
 
-    def new_document(self) -> None:
-        """Forget what the segmenter remembers of the previous document (its memos serve the
-        repeated analysis of one document's masked text, not reuse across documents)."""
+    def new_document(self, text: str | None = None) -> None:
+        """Tell the segmenter a new document begins (`text`: its text), so that its memos serve
+        the repeated analysis of that document's masked text (redact/fastseg.py)."""
         segmenter = self.engine.nlp_engine.nlp[LANGUAGE].tokenizer.pkuseg_seg
-        clear = getattr(segmenter, "clear_memos", None)
-        if clear is not None:
-            clear()
+        begin = getattr(segmenter, "begin_document", None)
+        if begin is not None:
+            begin(text)
 
     def analyze(self, text: str) -> tuple[list[Finding], TokenBounds]:
         """All candidates (also low-scoring ones, for the near-miss report) in text order,
@@ -86,7 +86,7 @@ def to_finding(result: RecognizerResult, text: str) -> Finding:
     explanation = result.analysis_explanation
     return Finding(
         start=result.start, end=result.end, text=text[result.start:result.end],
-        label=result.entity_type, rule_id=metadata[RULE_ID_KEY],
+        label=metadata[LABEL_KEY], rule_id=metadata[RULE_ID_KEY],
         recognizer=metadata[RecognizerResult.RECOGNIZER_NAME_KEY], score=round(result.score, 4),
         reason=explanation.textual_explanation if explanation else "",
         figure_class=metadata.get(FIGURE_CLASS_KEY), replacement=metadata.get(REPLACEMENT_KEY),

@@ -21,7 +21,7 @@ import io
 import os
 import pickle
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -46,6 +46,7 @@ SPECIAL_TOKENS = ("**Num", "**Letter")
 NOT_A_WORD = "**noWord"
 SEPARATORS = ".*"
 MEMO_CHUNKS = 20000  # chunks remembered by LazyPkuseg.cut (paragraphs; cleared when full)
+DOCUMENT_MEMO_CHARS = 2_000_000  # documents whose chunk memos are kept (see begin_document)
 MEMO_WINDOWS = 1_000_000  # positions whose features LazyPkuseg._cut remembers (cleared when full)
 
 
@@ -215,12 +216,14 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
             words.append(current)
         return words
 
-    def clear_memos(self) -> None:
-        """Forget remembered chunks and features (the pipeline does so for every new document)."""
-        chunks = getattr(self.preprocesser, "chunks", None)
-        if chunks is not None:
-            chunks.clear()
+    def begin_document(self, key: str | None = None) -> None:
+        """A new document (`key`: its text). The memos serve the repeated analysis of one
+        document's masked text, not reuse across documents: the feature windows are forgotten,
+        and the chunk memo is the one this document had if it was segmented recently (a batch
+        masks some documents twice), else a fresh one."""
         self.windows.clear()
+        if isinstance(self.preprocesser, PrefixPreprocesser):
+            self.preprocesser.begin_document(key)
 
 
 def lazy_segmenter(model_dir: Path) -> LazyPkuseg | None:
@@ -300,16 +303,37 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
     def __init__(self, words: Iterable[str]) -> None:  # no super(): no trie
         self.dict_data = []
         self.chunks: dict[str, tuple[str, ...]] = {}  # LazyPkuseg.cut's memo, valid for these words
+        self.documents: OrderedDict[str, dict[str, tuple[str, ...]]] = OrderedDict()  # recent chunk memos
+        self.document_chars = 0
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
         self.tags: dict[str, str] = {}
         for word in words:
             self.insert(word.strip(), "")
 
+    def begin_document(self, key: str | None) -> None:
+        """Switch to the chunk memo of document `key` (kept for the last DOCUMENT_MEMO_CHARS
+        characters of documents), or to a fresh one."""
+        if key is None:
+            self.chunks = {}
+            return
+        chunks = self.documents.get(key)
+        if chunks is not None:
+            self.documents.move_to_end(key)
+            self.chunks = chunks
+            return
+        self.chunks = self.documents[key] = {}
+        self.document_chars += len(key)
+        while self.document_chars > DOCUMENT_MEMO_CHARS and len(self.documents) > 1:
+            old, _ = self.documents.popitem(last=False)
+            self.document_chars -= len(old)
+
     def insert(self, word: str, usertag: str) -> None:
         if not word:
             return
-        self.chunks.clear()
+        self.chunks = {}
+        self.documents.clear()
+        self.document_chars = 0
         self.words.add(word)
         self.prefixes.update(word[:i] for i in range(1, len(word) + 1))
         if usertag:

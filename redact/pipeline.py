@@ -7,9 +7,10 @@ pkuseg pipeline); `redact` is pure given the document and the rule set.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -30,7 +31,7 @@ TITLE_WINDOW = 80
 # Masking can improve segmentation (沙溪镇廖俊波同志 → XX镇廖俊波同志 splits the name off), so
 # the masked text is analysed again until nothing new appears: masking the output changes nothing.
 MAX_PASSES = 3
-FIRST_PASS_MEMO_CHARS = 4_000_000
+FIRST_PASS_MEMO_CHARS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,8 @@ class Redactor:
         for _ in range(MAX_PASSES - 1):
             masked_text = apply(text, edits)
             again, _ = self._candidates(masked_text, locality)
-            new = [f for f in map_back(again, edits, text) if not any(f.overlaps(m) for m in resolution.masked)]
+            masked = SpanIndex(resolution.masked)
+            new = [f for f in map_back(again, edits, text) if not masked.overlaps(f)]
             if not new:
                 break
             found = sorted([*found, *new], key=lambda f: (f.start, f.end, f.label, f.rule_id))
@@ -118,7 +120,7 @@ class Redactor:
         """The candidates of a document's own text, remembered (up to FIRST_PASS_MEMO_CHARS of
         text): a batch masks some documents a second time, with entities of other files added,
         and that changes what is resolved and masked, not what the text holds."""
-        self.analyzer.new_document()
+        self.analyzer.new_document(text)
         hit = self._first_pass.get(text)
         if hit is None:
             hit = self._first_pass[text] = self._candidates(text, None)
@@ -136,6 +138,19 @@ class Redactor:
         for model in self.localities:
             locality, found = model.apply(found, text, bounds, locality)
         return found, locality
+
+
+class SpanIndex:
+    """Spans sorted by start with the running maximum of their ends: does a span overlap any?"""
+
+    def __init__(self, spans: Iterable[Finding]) -> None:
+        ordered = sorted((s.start, s.end) for s in spans)
+        self.starts = [start for start, _ in ordered]
+        self.max_ends = list(itertools.accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, finding: Finding) -> bool:
+        index = bisect.bisect_left(self.starts, finding.end) - 1
+        return index >= 0 and self.max_ends[index] > finding.start
 
 
 def map_back(findings: list[Finding], edits: list[Replacement], original: str) -> list[Finding]:

@@ -99,8 +99,14 @@ def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], 
     return sorted(chosen, key=lambda f: f.start), rejected
 
 
+# A name followed by its own generic suffix (台州|市, 改革|新昌|县) cuts no word.
+GENERIC_SUFFIX_CHARS = frozenset("省市县区镇乡村街路港桥")
+
+
 def cuts_a_word(text: str, start: int, end: int) -> bool:
     """Whether a mention shares a character with a dictionary word across its edge (创|新昌|盛)."""
+    if end < len(text) and text[end] in GENERIC_SUFFIX_CHARS:
+        return False  # 改革|新昌|县: a name followed by its own suffix is a name
     dictionary = common_words()
     left = start > 0 and dictionary.is_common(text[start - 1:start + 1])
     right = end < len(text) and dictionary.is_common(text[end - 1:end + 1])

@@ -17,6 +17,14 @@ RULE_ID_KEY = "rule_id"
 FIGURE_CLASS_KEY = "figure_class"
 REPLACEMENT_KEY = "replacement"
 EVIDENCE_KEY = "evidence"
+LABEL_KEY = "label"
+
+
+def entity_key(rule: Any) -> str:
+    """Presidio's entity type for a rule's results: one per rule, not per label, because
+    Presidio drops a result contained in a same-type result of another recognizer, and we want
+    every rule's candidate kept until locality and resolution have weighed them."""
+    return f"{rule.label}#{rule.id}"
 
 
 @dataclass(frozen=True)
@@ -133,7 +141,7 @@ class RuleRecognizer(EntityRecognizer):
 
     def __init__(self, rule: Any) -> None:
         self.rule = rule
-        super().__init__(supported_entities=[rule.label], name=type(self).__name__,
+        super().__init__(supported_entities=[entity_key(rule)], name=type(self).__name__,
                          supported_language=LANGUAGE)
 
     def load(self) -> None:
@@ -156,11 +164,12 @@ class RuleRecognizer(EntityRecognizer):
             RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             RULE_ID_KEY: self.rule.id,
+            LABEL_KEY: self.rule.label,
             FIGURE_CLASS_KEY: candidate.figure_class,
             REPLACEMENT_KEY: candidate.replacement,
             EVIDENCE_KEY: candidate.evidence,
         }
-        return RecognizerResult(self.rule.label, candidate.start, candidate.end, candidate.score,
+        return RecognizerResult(entity_key(self.rule), candidate.start, candidate.end, candidate.score,
                                 analysis_explanation=explanation, recognition_metadata=metadata)
 
 
