@@ -100,7 +100,7 @@ def hand_built_report() -> tuple[dict, dict[str, tuple[str, str]]]:
                       "recognizer": "HandBuilt", "score": 0.42, "reason": "name before 山",
                       "origin": "rule", "figure_class": None, "context": "与沙溪联动，【天姥山】景区游客增长",
                       "why": "score 0.42 below threshold 0.50"}],
-        locality={"name": "新昌县", "level": "county", "evidence": ["沙溪", "回山", "儒岙"]},
+        locality={"path": "浙江省/绍兴市/新昌县", "support": 2.11, "evidence": ["沙溪", "回山", "儒岙"]},
     )
     risk = locate(masked, "天姥山", 0)
     entry["residual_risks"] = [{"start": risk, "end": risk + 3, "text": "天姥山", "kind": "landmark",

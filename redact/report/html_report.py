@@ -116,12 +116,9 @@ def locality_items(locality: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def locality_name(locality: Mapping[str, Any] | None) -> str:
-    if not locality:
-        return ""
-    for key in ("name", "place", "locality", "county", "city"):
-        if isinstance(locality.get(key), str):
-            return locality[key]
-    return ""
+    """The home division's own name: the last part of its path (浙江省/绍兴市/新昌县 → 新昌县)."""
+    path = (locality or {}).get("path")
+    return path.rsplit("/", 1)[-1] if isinstance(path, str) else ""
 
 
 def document_view(number: int, entry: Mapping[str, Any], texts: Mapping[str, tuple[str, str]]) -> dict[str, Any]:
