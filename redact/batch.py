@@ -14,6 +14,7 @@ A file that fails is reported and never stops the others.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import time
@@ -31,6 +32,7 @@ from redact.findings import Finding
 from redact.inputs import Job, check_output_dir, collect_jobs
 from redact.manifest import Manifest, entities_digest, settings_fingerprint, sha256_file
 from redact.progress import BatchProgress, NullProgress
+from redact.resolve import MIN_PROPAGATED_LENGTH
 from redact.rules import RuleSet, decisions_file, load_rules
 
 if TYPE_CHECKING:
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 # document, except contacts and secrets (a phone number masked in one file is found by its pattern
 # in every other anyway).
 BATCH_LABELS = frozenset({"PLACE", "ORG", "PERSON"})
-MIN_BATCH_LENGTH = 2
+MIN_BATCH_LENGTH = MIN_PROPAGATED_LENGTH
 BATCH_ORIGIN = "batch"
 # Worker processes start with "spawn": nothing of the parent (threads, locks, the progress bar)
 # leaks into them, and the code behaves the same on every platform.
@@ -78,12 +80,25 @@ class Summary:
 
 
 def build_redactor(rules_dir: Path | None, profile: str, decisions: Path | None = None) -> Redactor:
-    """Load rules and the segmentation pipeline (with the rule lexicons as user words)."""
-    from redact.nlp import load_nlp
-    from redact.pipeline import Redactor
+    """Load rules and the segmentation pipeline (with the rule lexicons as user words).
 
-    ruleset = load_rules(rules_dir, decisions=decisions_file(rules_dir, decisions))
-    return Redactor(ruleset, profile, load_nlp(user_words=segmentation_words(ruleset)))
+    Start-up allocates millions of objects that live as long as the process (modules, rule
+    tables, lexicons); the garbage collector is paused meanwhile and they are then frozen out of
+    every later collection (`gc.freeze`), which would otherwise scan them again and again.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from redact.nlp import load_nlp
+        from redact.pipeline import Redactor
+
+        ruleset = load_rules(rules_dir, decisions=decisions_file(rules_dir, decisions))
+        redactor = Redactor(ruleset, profile, load_nlp(user_words=segmentation_words(ruleset)))
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
+    return redactor
 
 
 def segmentation_words(ruleset: RuleSet) -> tuple[str, ...]:
@@ -110,11 +125,15 @@ def read_all(jobs: list[Job]) -> tuple[list[tuple[Job, Document]], list[Failure]
 
 _redactor: Redactor | None = None
 _redactor_error: str | None = None
+_redactor_args: tuple | None = None
 
 
 def start_worker(rules_dir: Path | None, profile: str, decisions: Path | None) -> None:
     """Worker initializer: build the Redactor (load the model) once per process."""
-    global _redactor, _redactor_error
+    global _redactor, _redactor_error, _redactor_args
+    if _redactor_args == (rules_dir, profile, decisions):
+        return
+    _redactor, _redactor_error, _redactor_args = None, None, (rules_dir, profile, decisions)
     try:
         _redactor = build_redactor(rules_dir, profile, decisions)
     except Exception as exc:  # reported with every file rather than breaking the pool
@@ -208,8 +227,7 @@ class Workers:
         return self._run_in_lanes(tasks, outdir, done)
 
     def _run_here(self, tasks: list[Task], outdir: Path, done: Callable[[Outcome], None]) -> dict[int, Outcome]:
-        if _redactor is None:
-            start_worker(*self.init_args)
+        start_worker(*self.init_args)  # once per process and settings
         outcomes = {}
         for index, job, batch in tasks:
             outcome = mask_file(index, job, outdir, batch)
@@ -240,6 +258,7 @@ class Workers:
         load = [0] * lanes
         outcomes: dict[int, Outcome] = {}
         isolate: list[Task] = []
+        breaks = 0
 
         def next_task(lane: int) -> Task | None:
             if own[lane]:
@@ -272,7 +291,10 @@ class Workers:
                     if self._lanes[lane] is executor:
                         executor.shutdown(wait=False, cancel_futures=True)
                         self._lanes[lane] = None
+                        breaks += 1
                     isolate.append(task)
+                    if breaks <= self.jobs:  # a fresh worker takes over the lane
+                        feed(lane)
                     continue
                 except Exception as exc:  # e.g. a result that cannot be sent back
                     outcome = Outcome(task[0], error=f"unexpected error: {type(exc).__name__}: {exc}")
@@ -280,6 +302,8 @@ class Workers:
                 outcomes[task[0]] = outcome
                 done(outcome)
                 feed(lane)
+        # Files held by a worker that died, and (after too many deaths) files never started.
+        isolate += [*shared, *(task for queue in own for task in queue)]
         for task in sorted(isolate, key=lambda t: t[0]):
             outcomes[task[0]] = outcome = self._run_isolated(task, outdir)
             done(outcome)
@@ -397,7 +421,8 @@ def run_batch(paths: list[Path], outdir: Path, profile: str, rules_dir: Path | N
     files = [_File(i, job, _size(job.source), sha256_file(job.source)) for i, job in enumerate(all_jobs)]
     candidates = [f for f in files if resume and manifest.up_to_date(
         f.relative, f.input_sha256, settings, outdir / f.job.relative)]
-    todo = [f for f in files if f not in candidates]
+    up_to_date = {f.index for f in candidates}
+    todo = [f for f in files if f.index not in up_to_date]
 
     def done(outcome: Outcome) -> None:
         item = files[outcome.index]
@@ -414,7 +439,7 @@ def run_batch(paths: list[Path], outdir: Path, profile: str, rules_dir: Path | N
         for item in candidates:
             item.first_entities = manifest.entities(item.relative)
             item.first_spans = manifest.first_spans(item.relative)
-        contributing = sorted((f for f in files if f in candidates or (f.outcome and f.outcome.entry)),
+        contributing = sorted((f for f in files if f.index in up_to_date or (f.outcome and f.outcome.entry)),
                               key=lambda f: str(f.job.source))
         entity_index = EntityIndex(batch_entity_set((str(f.job.source), f.first_entities) for f in contributing))
         # Phase 2: files where an entity of another file occurs unmasked; up-to-date files whose

@@ -67,6 +67,33 @@ def _file_digest(path: str, size: int, mtime_ns: int, inode: int) -> str:
     return digest
 
 
+STALE_DAYS = 7
+DAY = 86400
+
+
+def mark_used(path: Path) -> None:
+    """Mark a cache file as used (its modification time), at most once a day."""
+    try:
+        if time.time() - path.stat().st_mtime > DAY:
+            os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(path: Path) -> None:
+    """Remove the files of `path`'s kind (the name before its digest) unused for STALE_DAYS."""
+    kind = path.name.rsplit("-", 1)[0] if "-" in path.name else None
+    if not kind:
+        return
+    cutoff = time.time() - STALE_DAYS * DAY
+    for other in path.parent.glob(f"{kind}-*"):
+        try:
+            if other != path and other.stat().st_mtime < cutoff:
+                other.unlink()
+        except OSError:
+            pass
+
+
 # Files smaller than this are hashed every time (cheaper than remembering them).
 DIGEST_MEMO_SIZE = 256 * 1024
 
@@ -111,6 +138,7 @@ def cached(name: str, build: Callable[[], T], dump: Callable[[T], Any] = lambda 
     except (OSError, ValueError, EOFError, TypeError):
         pass
     else:
+        mark_used(path)
         return load(data)
     started = time.perf_counter()
     value = build()
@@ -128,7 +156,9 @@ def cached_object(name: str, build: Callable[[], T]) -> T:
         return build()
     path = cache_dir() / f"{name}.pickle"
     try:
-        return pickle.loads(path.read_bytes())
+        value = pickle.loads(path.read_bytes())
+        mark_used(path)
+        return value
     except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
         pass
     started = time.perf_counter()
@@ -139,9 +169,13 @@ def cached_object(name: str, build: Callable[[], T]) -> T:
 
 
 def store(path: Path, data: bytes) -> bool:
-    """Write `data` to `path` atomically; False (and nothing written) when that is impossible."""
+    """Write `data` to `path` atomically; False (and nothing written) when that is impossible.
+
+    Files of the same kind (a lexicon's previous version …) unused for STALE_DAYS are removed.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _prune(path)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as stream:
@@ -209,7 +243,9 @@ def sharded(name: str, build: Callable[[], dict[str, Any]]) -> ShardedFile | Non
         return None
     path = cache_dir() / f"{name}.shards"
     try:
-        return ShardedFile(path)
+        shards = ShardedFile(path)
+        mark_used(path)
+        return shards
     except (OSError, ValueError, EOFError, TypeError):
         pass
     started = time.perf_counter()

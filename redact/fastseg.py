@@ -154,7 +154,7 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
         self.preprocesser = PrefixPreprocesser(())
         self.postprocesser, words = default_postprocesser()
         self.lazy = LazyFeatures(store, extractor.feature_to_idx, words, self.postprocesser.other_words)
-        self.windows: dict[tuple[int, str], list[int]] = {}
+        self.windows: dict[str | tuple[int, str], list[int]] = {}
 
     def cut(self, txt: str) -> list[str]:
         """pkuseg's `cut`, remembering the words of each whitespace-separated chunk.
@@ -192,13 +192,19 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
         if len(memo) >= MEMO_WINDOWS:
             memo.clear()
         features = []
+        append = features.append
+        reach = FEATURE_REACH
+        inner = len(examples) - reach  # positions whose window lies inside the piece
         for i in range(len(examples)):
-            low = i - FEATURE_REACH if i > FEATURE_REACH else 0
-            key = (i - low, text[low:i + FEATURE_REACH + 1])
+            if reach <= i < inner:
+                key: str | tuple[int, str] = text[i - reach:i + reach + 1]
+            else:  # near an end of the piece, where the window is cut: say where
+                low = i - reach if i > reach else 0
+                key = (i - low, text[low:i + reach + 1])
             found = memo.get(key)
             if found is None:
                 found = memo[key] = extract(i, examples)
-            features.append(found)
+            append(found)
         _, tags = _inference.decodeViterbi_fast(features, self.model)
         words: list[str] = []
         current = ""
@@ -249,8 +255,10 @@ def lazy_segmenter(model_dir: Path) -> LazyPkuseg | None:
 def load_weights(model_dir: Path, name: str, n_tag: int) -> Model:
     """The model weights, memory-mapped from a `.npy` copy of `weights.npz` (read-only, shared by
     every process that maps it; pkuseg only reads them)."""
-    path = cache.cache_dir() / f"{name}-weights.npy"
-    if not path.is_file():
+    path = cache.cache_dir() / f"{name.replace('pkuseg-features-', 'pkuseg-weights-')}.npy"
+    if path.is_file():
+        cache.mark_used(path)
+    else:
         with np.load(model_dir / "weights.npz") as npz:
             weights = np.ascontiguousarray(npz["w"], dtype=np.float64)
         buffer = io.BytesIO()
@@ -297,7 +305,8 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
 
     `solve` walks the text exactly as pkuseg's trie walk does, including its quirk: when the
     walk stops on a character that continues no word, the whole walked prefix (not the longest
-    word in it) becomes one token.
+    word in it) becomes one token. The prefixes of the words starting with a character are
+    added the first time a text has that character.
     """
 
     def __init__(self, words: Iterable[str]) -> None:  # no super(): no trie
@@ -307,9 +316,10 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
         self.document_chars = 0
         self.words: set[str] = set()
         self.prefixes: set[str] = set()
+        self.pending: dict[str, list[str]] = {}  # first character → words whose prefixes wait
         self.tags: dict[str, str] = {}
         for word in words:
-            self.insert(word.strip(), "")
+            self._add(word.strip(), "")
 
     def begin_document(self, key: str | None) -> None:
         """Switch to the chunk memo of document `key` (kept for the last DOCUMENT_MEMO_CHARS
@@ -329,27 +339,40 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
             self.document_chars -= len(old)
 
     def insert(self, word: str, usertag: str) -> None:
-        if not word:
-            return
+        """Add a word (pkuseg's API); what was remembered of earlier cuts no longer holds."""
         self.chunks = {}
         self.documents.clear()
         self.document_chars = 0
+        self._add(word, usertag)
+
+    def _add(self, word: str, usertag: str) -> None:
+        if not word:
+            return
         self.words.add(word)
-        self.prefixes.update(word[:i] for i in range(1, len(word) + 1))
+        if word[0] in self.prefixes:
+            self.prefixes.update(word[:i] for i in range(1, len(word) + 1))
+        else:
+            self.pending.setdefault(word[0], []).append(word)
         if usertag:
             self.tags[word] = usertag
+
+    def _expand(self, first: str) -> None:
+        for word in self.pending.pop(first):
+            self.prefixes.update(word[:i] for i in range(1, len(word) + 1))
 
     def solve(self, txt: str) -> tuple[list[str], list[bool], list[str]]:
         outlst: list[str] = []
         iswlst: list[bool] = []
         taglst: list[str] = []
-        prefixes, words, tags = self.prefixes, self.words, self.tags
+        prefixes, words, tags, pending = self.prefixes, self.words, self.tags, self.pending
         length = len(txt)
         last = i = 0
         while i < length:
             if txt[i] not in prefixes:
-                i += 1
-                continue
+                if txt[i] not in pending:
+                    i += 1
+                    continue
+                self._expand(txt[i])
             j = i
             found = False
             last_word = -1

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redact.batch import EntityIndex, Summary, batch_entity_set, masked_from_entry
+from redact.batch import EntityIndex, Outcome, Summary, Workers, batch_entity_set, masked_from_entry
 from redact.cli import main
 from redact.findings import Finding
+from redact.inputs import Job
 from redact.manifest import MANIFEST_NAME
 
 DEVSET = Path(__file__).parent / "data" / "devset"
@@ -59,6 +60,48 @@ def test_summary_line() -> None:
     assert summary.describe() == ("redact: 3 document(s) masked, 2 up to date (skipped), 12 span(s) "
                                   "(4 for batch consistency), 0 failed in 1.5 s (2,000 chars/s); "
                                   "report: out/redact-report.json")
+
+
+class FakeExecutor:
+    """Runs tasks at once; a file named crash*.txt kills the "worker" (BrokenProcessPool)."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        self.broken = False
+
+    def submit(self, fn, index, job, outdir, batch):
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        future: Future = Future()
+        self.log.append(job.source.name)
+        if self.broken or job.source.name.startswith("crash"):
+            self.broken = True
+            future.set_exception(BrokenProcessPool("worker died"))
+        else:
+            future.set_result(Outcome(index, entry={"source": str(job.source)}, text="x"))
+        return future
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_a_dying_worker_fails_only_its_file(tmp_path: Path) -> None:
+    log: list[str] = []
+
+    class FakeWorkers(Workers):
+        def _pool(self):
+            return FakeExecutor(log)
+
+    names = ["a.txt", "b.txt", "crash.txt", "c.txt", "d.txt", "e.txt"]
+    tasks = [(i, Job(tmp_path / name, Path(name)), ()) for i, name in enumerate(names)]
+    done: list[int] = []
+    with FakeWorkers(2, None, "upper", None) as workers:
+        outcomes = workers.run(tasks, tmp_path, lambda outcome: done.append(outcome.index))
+    assert sorted(outcomes) == sorted(done) == list(range(6))
+    assert [i for i, o in outcomes.items() if o.error] == [2]
+    assert "worker process died" in outcomes[2].error
+    assert log.count("crash.txt") == 2  # once with the others, once alone
 
 
 # ------------------------------------------------------------------ with the model
@@ -194,6 +237,14 @@ def test_resume_redoes_an_output_that_was_changed_or_removed(runner: CliRunner, 
     assert "2 document(s) masked, 2 up to date (skipped)" in result.stderr
     assert (out / "sub" / "a.txt").read_bytes() == masked
     assert (out / "gb.txt").is_file()
+
+
+@pytest.mark.slow
+def test_each_run_uses_its_own_profile(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("全年成交额62.54亿元。\n", encoding="utf-8")
+    for profile, expected in (("upper", "全年成交额XX亿元。\n"), ("lower", "全年成交额xx.xx亿元。\n")):
+        assert run(runner, str(tmp_path / "a.txt"), "-o", str(tmp_path / profile), "-q", "-p", profile).exit_code == 0
+        assert (tmp_path / profile / "a.txt").read_text(encoding="utf-8") == expected
 
 
 @pytest.mark.slow
