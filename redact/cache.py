@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
+
+from redact.documents.base import write_atomically
+from redact.model import user_cache_root
 
 # Bump when the code that derives any cached value changes what it produces.
 CACHE_FORMAT = 1
@@ -37,9 +39,7 @@ def cache_dir() -> Path:
     override = os.environ.get("REDACT_CACHE_DIR")
     if override:
         return Path(override).expanduser().absolute()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "redact" / "derived"
+    return user_cache_root() / "derived"
 
 
 def file_digest(path: Path | str) -> str:
@@ -176,14 +176,7 @@ def store(path: Path, data: bytes) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _prune(path)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
     except OSError:
         return False
     return True

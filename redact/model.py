@@ -41,9 +41,14 @@ def model_cache_dir() -> Path:
     override = os.environ.get("REDACT_MODEL_DIR")
     if override:
         return Path(override).expanduser().absolute()
+    return user_cache_root() / f"pkuseg-{PKUSEG_VERSION}"
+
+
+def user_cache_root() -> Path:
+    """`redact` in `$XDG_CACHE_HOME` (when absolute), else in `~/.cache`."""
     xdg = os.environ.get("XDG_CACHE_HOME")
     base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache"
-    return base / "redact" / f"pkuseg-{PKUSEG_VERSION}"
+    return base / "redact"
 
 
 def find_model(cache_dir: Path | None = None) -> Path:

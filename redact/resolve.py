@@ -55,7 +55,7 @@ def resolve(findings: Sequence[Finding], text: str, settings: ResolveSettings) -
         else:
             eligible.append(finding)
     accepted, overlapped = choose_non_overlapping(eligible)
-    near_misses.extend(NearMiss(f, f"overlaps a longer or stronger finding") for f in overlapped
+    near_misses.extend(NearMiss(f, "overlaps a longer or stronger finding") for f in overlapped
                        if not any(f.start >= a.start and f.end <= a.end for a in accepted))
     accepted = propagate(accepted, text, settings)
     return Resolution(tuple(accepted), tuple(sorted(near_misses, key=_near_miss_order)))

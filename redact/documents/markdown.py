@@ -22,14 +22,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from collections.abc import Sequence
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from redact.documents.base import Document, write_atomically
-from redact.documents.text import decode
-from redact.errors import InputError
+from redact.documents.text import TextFormat
 from redact.findings import Replacement
 from redact.masking import apply
 
@@ -133,13 +133,10 @@ class MarkdownFormat:
     name = "markdown"
 
     def read(self, path: Path) -> Document:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-        text, encoding, bom = decode(path, data)
-        return Document(source=path, text=text, format=self.name,
-                        payload={"encoding": encoding, "bom": bom, "protected": protected_spans(text)})
+        """Read as plain text (encoding, BOM and line endings kept), plus the markup to protect."""
+        document = TextFormat().read(path)
+        return replace(document, format=self.name,
+                       payload={**document.payload, "protected": protected_spans(document.text)})
 
     def write(self, document: Document, edits: Sequence[Replacement], destination: Path) -> None:
         protected = document.payload["protected"]
