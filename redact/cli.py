@@ -6,7 +6,6 @@ something), 2 usage or configuration error. Errors are one line on stderr, no tr
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path

@@ -235,7 +235,7 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
 def lazy_segmenter(model_dir: Path) -> LazyPkuseg | None:
     """The lazily loading segmenter for an installed model, None when the cache is unavailable.
 
-    The first call for a model builds its shard file (a few seconds, once).
+    The first call for a model builds its shard file (about half a minute, once).
     """
     features = model_dir / "features.pkl"
     stat = features.stat()

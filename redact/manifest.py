@@ -54,13 +54,14 @@ def rule_files(ruleset: RuleSet) -> list[Path]:
 
 def settings_fingerprint(ruleset: RuleSet, profile: str) -> str:
     """A digest of everything besides the input that decides an output."""
+    from redact import cache
     from redact.model import FORMAT_VERSION, SDIST_SHA256
 
     digest = hashlib.sha256()
     root = Path(ruleset.directory).resolve()
     for path in rule_files(ruleset):
         name = str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
-        digest.update(f"{name}\0{sha256_file(path)}\n".encode())
+        digest.update(f"{name}\0{cache.file_digest(path)}\n".encode())
     for part in (f"profile={profile}", f"redact={__version__}", f"model={SDIST_SHA256}/{FORMAT_VERSION}",
                  f"jieba={_version('jieba')}", f"spacy-pkuseg={_version('spacy-pkuseg')}"):
         digest.update(f"{part}\n".encode())

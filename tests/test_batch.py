@@ -252,3 +252,23 @@ def test_jobs_option_is_validated(runner: CliRunner, corpus: Path, tmp_path: Pat
     result = runner.invoke(main, ["run", str(corpus), "-o", str(tmp_path / "out"), "--jobs", "-1"])
     assert result.exit_code == 2
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_bar_shows_files_rate_and_eta(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from redact.progress import NullProgress, RichProgress, stderr_progress
+
+    stream = io.StringIO()
+    bar = RichProgress(stream)
+    bar.phase("masking", 2, 100)
+    bar.advance("a.txt", 500, 50)
+    bar.advance("sub/b.txt", 500, 50)
+    bar.close()
+    bar.close()  # idempotent
+    last = stream.getvalue().strip().splitlines()[-1]
+    assert last.startswith("masking") and "2/2 files" in last and "chars/s" in last and "sub/b.txt" in last
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: no bar
+    assert isinstance(stderr_progress(enabled=True), NullProgress)
+    assert isinstance(stderr_progress(enabled=False), NullProgress)

@@ -128,7 +128,8 @@ def test_lazy_segmenter_with_memos_cuts_like_pkuseg_as_shipped(pkuseg_model_dir:
 
     words = segmentation_words(load_rules(None))
     ours = load_nlp(pkuseg_model_dir, words).tokenizer.pkuseg_seg
-    assert hasattr(ours, "begin_document"), "the start-up cache is off: nothing to compare"
+    if not hasattr(ours, "begin_document"):
+        pytest.skip("the start-up caches are off (REDACT_NO_CACHE): pkuseg is used as shipped")
     shipped = spacy_pkuseg.pkuseg(str(pkuseg_model_dir))
     shipped.preprocesser = spacy_pkuseg.Preprocesser(sorted(words))
     texts = [p.read_text(encoding="utf-8")[:2500] for p in sorted(DATA.rglob("*.txt"))][:8]
@@ -144,6 +145,7 @@ def test_lazy_segmenter_with_memos_cuts_like_pkuseg_as_shipped(pkuseg_model_dir:
 
 def test_cached_values_are_rebuilt_when_missing_or_broken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDACT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDACT_NO_CACHE", raising=False)
     monkeypatch.setattr(cache, "MIN_BUILD_SECONDS", 0.0)
     calls = []
 
@@ -162,6 +164,7 @@ def test_cached_values_are_rebuilt_when_missing_or_broken(tmp_path: Path, monkey
 
 def test_shard_files_read_one_shard_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REDACT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDACT_NO_CACHE", raising=False)
     monkeypatch.setattr(cache, "MIN_BUILD_SECONDS", 0.0)
     shards = {"沙": {"沙溪": (1, "ns")}, "新": ["新昌"], "": ()}
     store = cache.sharded(cache.key("test-shards"), lambda: shards)
