@@ -134,24 +134,25 @@ class TermRule(_Rule):
     replacements: dict[str, str]
 
 
-class AllowRule(_Strict):
+class _TermList(_Strict):
+    """A label-less list of terms, inline or from a text file."""
+
+    id: Annotated[str, Field(pattern=RULE_ID)]
+    terms: tuple[str, ...] = ()
+    terms_file: str | None = None
+    description: str = ""
+
+
+class AllowRule(_TermList):
     """Terms that are never masked, whatever a recognizer says."""
 
-    id: Annotated[str, Field(pattern=RULE_ID)]
     kind: Literal["allow"]
-    terms: tuple[str, ...] = ()
-    terms_file: str | None = None
-    description: str = ""
 
 
-class WatchRule(_Strict):
+class WatchRule(_TermList):
     """Terms never masked but reported as residual risks when they remain in the output."""
 
-    id: Annotated[str, Field(pattern=RULE_ID)]
     kind: Literal["watch"]
-    terms: tuple[str, ...] = ()
-    terms_file: str | None = None
-    description: str = ""
 
 
 Rule = LexiconRule | GazetteerRule | AffixRule | PersonRule | FigureRule | PatternRule | TermRule

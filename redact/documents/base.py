@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from redact.errors import InputError
 from redact.findings import Replacement
 
 
@@ -34,6 +35,14 @@ class DocumentFormat(Protocol):
     def read(self, path: Path) -> Document: ...
 
     def write(self, document: Document, edits: Sequence[Replacement], destination: Path) -> None: ...
+
+
+def read_input(path: Path) -> bytes:
+    """The bytes of an input file; an unreadable one is an InputError."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
 def write_atomically(destination: Path, data: bytes) -> None:

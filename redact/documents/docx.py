@@ -32,7 +32,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.part import Part, XmlPart
 from lxml import etree
 
-from redact.documents.base import Document, write_atomically
+from redact.documents.base import Document, read_input, write_atomically
 from redact.errors import InputError
 from redact.findings import Replacement
 
@@ -257,10 +257,7 @@ class DocxFormat:
     name = "docx"
 
     def read(self, path: Path) -> Document:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+        data = read_input(path)
         text, segments = _extract(_stories(_open(path, data)))
         return Document(source=path, text=text, format=self.name,
                         payload={"source": data, "segments": segments})

@@ -6,7 +6,7 @@ import codecs
 from collections.abc import Sequence
 from pathlib import Path
 
-from redact.documents.base import Document, write_atomically
+from redact.documents.base import Document, read_input, write_atomically
 from redact.errors import InputError
 from redact.findings import Replacement
 from redact.masking import apply
@@ -37,11 +37,7 @@ class TextFormat:
     name = "text"
 
     def read(self, path: Path) -> Document:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
-        text, encoding, bom = decode(path, data)
+        text, encoding, bom = decode(path, read_input(path))
         return Document(source=path, text=text, format=self.name, payload={"encoding": encoding, "bom": bom})
 
     def write(self, document: Document, edits: Sequence[Replacement], destination: Path) -> None:
