@@ -109,6 +109,8 @@ class LocalityModel:
         self.divisions = _rows_by_county(Path(rule.file))
         self.villages = _rows_by_county(Path(self.settings.villages_file)) if self.settings.villages_file else {}
         self.stop_words = frozenset(read_list(Path(rule.stop_file))) if rule.stop_file else frozenset()
+        self._home_matchers: dict[str, TermMatcher] = {}
+        self._abbreviation_patterns: dict[str, tuple[dict[str, str], re.Pattern[str] | None]] = {}
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
               known: Locality | None = None) -> tuple[Locality | None, list[Finding]]:
@@ -116,21 +118,24 @@ class LocalityModel:
         document's locality; the returned locality is the one inferred from the whole file
         (or `known`, which then applies to every document)."""
         overall = known or infer_locality(findings)
+        home_names: dict[str, list[Finding]] = {}  # locality path → its names found in the text
         adjusted: list[Finding] = []
         for start, end in document_spans(text):
             inside = [f for f in findings if start <= f.start < end]
             locality = known or infer_locality(inside) or overall
-            adjusted += self._apply_to(locality, inside, text, bounds, start, end)
+            if locality is None:
+                adjusted += [self._unconfirmed(f) for f in inside]
+                continue
+            adjusted += [self._rescore(f, locality) for f in inside]
+            if locality.path not in home_names:
+                home_names[locality.path] = self._home_names(locality, text, bounds)
+            adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
         adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score))
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
 
-    def _apply_to(self, locality: Locality | None, findings: list[Finding], text: str, bounds: TokenBounds,
-                  start: int, end: int) -> list[Finding]:
-        if locality is None:
-            return [self._unconfirmed(f) for f in findings]
-        adjusted = [self._rescore(f, locality) for f in findings]
-        extra = self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
-        return adjusted + [f for f in extra if start <= f.start < end]
+    def _home_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
+        """The home area's own names and abbreviations anywhere in `text`."""
+        return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
 
     def _rescore(self, finding: Finding, locality: Locality) -> Finding:
         if not finding.evidence:
@@ -154,17 +159,34 @@ class LocalityModel:
                            reason=f"{finding.reason}; a township short form and no locality inferred to confirm it")
         return finding
 
-    def _home_rows(self, locality: Locality) -> list[GazetteerRow]:
-        county = _area(locality.path, COUNTY_DEPTH)
+    def _home_rows(self, path: str) -> list[GazetteerRow]:
+        county = _area(path, COUNTY_DEPTH)
         if county is None:
             return []
         return self.divisions.get(county, []) + self.villages.get(county, [])
 
     def _local_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """The home county's townships and villages, full names and short forms."""
+        found = []
+        for start, end, entry in leftmost_longest(self._home_matcher(locality.path).matches(text)):
+            if not bounds.is_start(start) and not (start and not is_han(text[start - 1])):
+                continue
+            if entry.needs_boundaries and not (bounds.is_start(start) and self._ends_name(text, bounds, end)):
+                continue
+            found.append(self._finding(text, start, start + entry.core_length, entry.score, entry.reason))
+        return found
+
+    def _home_matcher(self, path: str) -> TermMatcher:
+        """A matcher of the home county's names (built once per locality)."""
+        matcher = self._home_matchers.get(path)
+        if matcher is None:
+            matcher = self._home_matchers[path] = TermMatcher(self._home_entries(path))
+        return matcher
+
+    def _home_entries(self, path: str) -> dict[str, Entry]:
         dictionary = common_words()
         entries: dict[str, Entry] = {}
-        for row in self._home_rows(locality):
+        for row in self._home_rows(path):
             where = f"{row.parent}/{row.name}"
             short = row.short or _strip_suffix(row.name, self.rule.keep_suffixes)
             names = [(row.name, len(short) if row.name.startswith(short) else len(row.name))]
@@ -175,14 +197,7 @@ class LocalityModel:
                 entries.setdefault(surface, Entry(core, self.settings.village_score,
                                                   f"{row.level} of the inferred locality: {where}",
                                                   needs_boundaries=ambiguous, evidence=(where,)))
-        found = []
-        for start, end, entry in leftmost_longest(TermMatcher(entries).matches(text)):
-            if not bounds.is_start(start) and not (start and not is_han(text[start - 1])):
-                continue
-            if entry.needs_boundaries and not (bounds.is_start(start) and self._ends_name(text, bounds, end)):
-                continue
-            found.append(self._finding(text, start, start + entry.core_length, entry.score, entry.reason))
-        return found
+        return entries
 
     def _ends_name(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """A name ends a token, or is followed by a generic place word (海门 in 海门港)."""
@@ -202,7 +217,30 @@ class LocalityModel:
     def _abbreviations(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """Two-character abbreviations built from home names, when not a common word:
         `双梅` = 双彩乡 + 梅渚镇 (two townships), `椒北` = the north of 椒江 (county + direction)."""
-        townships = [r for r in self.divisions.get(_area(locality.path, COUNTY_DEPTH) or "", [])
+        reasons, pattern = self._abbreviation_pattern(locality.path)
+        if pattern is None:
+            return []
+        found = []
+        for match in pattern.finditer(text):
+            start, abbreviation = match.start(), match.group(1)
+            if bounds.is_start(start):
+                found.append(self._finding(text, start, start + len(abbreviation), self.settings.abbreviation_score,
+                                           f"{reasons[abbreviation]} ({locality.path})"))
+        return found
+
+    def _abbreviation_pattern(self, path: str) -> tuple[dict[str, str], re.Pattern[str] | None]:
+        """The abbreviations of a locality with their reasons, and one pattern finding them all
+        (overlapping ones too), built once per locality."""
+        cached = self._abbreviation_patterns.get(path)
+        if cached is None:
+            reasons = self._abbreviation_reasons(path)
+            alternatives = "|".join(map(re.escape, sorted(reasons, key=lambda a: (-len(a), a))))
+            cached = self._abbreviation_patterns[path] = (
+                reasons, re.compile(f"(?=({alternatives}))") if reasons else None)
+        return cached
+
+    def _abbreviation_reasons(self, path: str) -> dict[str, str]:
+        townships = [r for r in self.divisions.get(_area(path, COUNTY_DEPTH) or "", [])
                      if r.level == "township"]
         short_names = {r.name: r.short or _strip_suffix(r.name, self.rule.keep_suffixes) for r in townships}
         dictionary = common_words()
@@ -211,20 +249,12 @@ class LocalityModel:
             abbreviation = short_names[first][0] + short_names[second][0]
             if not any(dictionary.entries.get(c, (0, ""))[1] in NON_NAME_TAGS for c in abbreviation):
                 candidates.setdefault(abbreviation, f"abbreviation of {first} and {second}")
-        for area in {locality.path, locality.path.rsplit("/", 1)[0]}:
+        for area in {path, path.rsplit("/", 1)[0]}:
             name = area.rsplit("/", 1)[-1]
             initial = _strip_suffix(name, self.rule.keep_suffixes)[0]
             for direction in DIRECTIONS:
                 candidates.setdefault(initial + direction, f"the {direction} of {name}")
-        found = []
-        for abbreviation, why in sorted(candidates.items()):
-            if dictionary.entries.get(abbreviation) is not None:
-                continue
-            for match in re.finditer(re.escape(abbreviation), text):
-                if bounds.is_start(match.start()):
-                    found.append(self._finding(text, match.start(), match.end(), self.settings.abbreviation_score,
-                                               f"{why} ({locality.path})"))
-        return found
+        return {a: why for a, why in candidates.items() if dictionary.entries.get(a) is None}
 
     def _finding(self, text: str, start: int, end: int, score: float, reason: str) -> Finding:
         return Finding(start, end, text[start:end], "PLACE", f"{self.rule.id}-locality", RECOGNIZER,

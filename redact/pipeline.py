@@ -32,6 +32,7 @@ TITLE_WINDOW = 80
 # the masked text is analysed again until nothing new appears: masking the output changes nothing.
 MAX_PASSES = 3
 FIRST_PASS_MEMO_CHARS = 2_000_000
+SENTENCE_END = re.compile(r"[。！？；!?;]+|\n")
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,13 @@ class Redactor:
         found, locality = self._first_candidates(text)
         resolution = resolve(found, text, settings)
         edits = replacements(resolution.masked, profile)
+        analysed: dict[str, list[Finding]] = {}  # sentence of the masked text → its candidates
         for _ in range(MAX_PASSES - 1):
             masked_text = apply(text, edits)
-            again, _ = self._candidates(masked_text, locality)
+            again = self._edited_sentence_candidates(masked_text, edits, locality, analysed)
             masked = SpanIndex(resolution.masked)
-            new = [f for f in map_back(again, edits, text) if not masked.overlaps(f)]
+            known = {_identity(f) for f in found}
+            new = [f for f in map_back(again, edits, text) if not masked.overlaps(f) and _identity(f) not in known]
             if not new:
                 break
             found = sorted([*found, *new], key=lambda f: (f.start, f.end, f.label, f.rule_id))
@@ -138,6 +141,50 @@ class Redactor:
         for model in self.localities:
             locality, found = model.apply(found, text, bounds, locality)
         return found, locality
+
+
+    def _edited_sentence_candidates(self, masked_text: str, edits: list[Replacement], locality: Locality | None,
+                                    analysed: dict[str, list[Finding]]) -> list[Finding]:
+        """The candidates of the masked text's sentences that hold a placeholder, with offsets into
+        the masked text: only those sentences can hold anything new. Each distinct sentence is
+        analysed once per document (`analysed` keeps its candidates, offsets into the sentence),
+        the new ones together in one pass, joined by line breaks."""
+        spans = edited_sentences(masked_text, edits)
+        pending = sorted({masked_text[start:end] for start, end in spans} - analysed.keys())
+        if pending:
+            starts = list(itertools.accumulate((len(s) + 1 for s in pending[:-1]), initial=0))
+            for sentence in pending:
+                analysed[sentence] = []
+            found, _ = self._candidates("\n".join(pending), locality)
+            for finding in found:
+                index = bisect.bisect_right(starts, finding.start) - 1
+                if finding.end <= starts[index] + len(pending[index]):
+                    analysed[pending[index]].append(
+                        finding.moved(finding.start - starts[index], finding.origin, finding.reason))
+        return [f.moved(start + f.start, f.origin, f.reason)
+                for start, end in spans for f in analysed[masked_text[start:end]]]
+
+
+def edited_sentences(masked_text: str, edits: Iterable[Replacement]) -> list[tuple[int, int]]:
+    """The spans of the masked text's sentences (up to and with 。！？；, or a line end) that hold
+    the placeholder of an edit."""
+    ends = [m.end() for m in SENTENCE_END.finditer(masked_text)]
+    spans: dict[int, int] = {}
+    shift = 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        position = edit.start + shift
+        shift += len(edit.new) - (edit.end - edit.start)
+        last = position + max(len(edit.new), 1) - 1  # a deletion touches the sentence it lies in
+        first = bisect.bisect_right(ends, position)
+        for index in range(first, bisect.bisect_right(ends, last) + 1):
+            start = ends[index - 1] if index else 0
+            spans[start] = ends[index] if index < len(ends) else len(masked_text)
+    return sorted(spans.items())
+
+
+def _identity(finding: Finding) -> tuple[int, int, str, str]:
+    """What makes two candidates the same: a span and the rule that proposed it."""
+    return finding.start, finding.end, finding.label, finding.rule_id
 
 
 class SpanIndex:

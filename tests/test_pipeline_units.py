@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from redact.pipeline import protected_spans, reporting_years
+from redact.findings import Finding, Replacement
+from redact.masking import apply
+from redact.pipeline import edited_sentences, protected_spans, reporting_years
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -48,3 +50,26 @@ def test_protected_spans(text, expected):
 def test_protected_span_offsets_are_exact():
     text = "前言\n##paidbegin##二、正文\n##paidend##"
     assert protected_spans(text) == ((3, 16), (21, 32))
+
+
+def _edit(start: int, end: int, new: str) -> Replacement:
+    finding = Finding(start, end, "x" * (end - start), "PLACE", "r", "R", 1.0, "")
+    return Replacement(start, end, new, finding)
+
+
+@pytest.mark.parametrize(("original", "edits", "expected"), [
+    # one placeholder: the sentence (with its 。) that holds it
+    ("甲乙丙。沙溪镇好。丁戊", [(4, 6, "XX")], ["XX镇好。"]),
+    # offsets shift with earlier edits of another length; line ends split sentences too
+    ("温州市。\n平阳县很好！无关", [(0, 2, "X"), (5, 7, "XX")], ["X市。", "XX县很好！"]),
+    # a deletion touches the sentence it lies in; the last sentence runs to the end
+    ("无关。删掉这里", [(5, 7, "")], ["删掉"]),
+    # a sentence end masked with its sentences leaves one sentence; two placeholders in a row
+    ("甲。乙", [(0, 3, "XXX")], ["XXX"]),
+    ("甲。乙", [(0, 1, "X"), (2, 3, "X")], ["X。", "X"]),
+    ("无关。", [], []),
+])
+def test_edited_sentences(original, edits, expected):
+    replacements = [_edit(*e) for e in edits]
+    masked = apply(original, replacements)
+    assert [masked[a:b] for a, b in edited_sentences(masked, replacements)] == expected
