@@ -341,7 +341,11 @@ def test_token_bounds_from_words_match_the_spacy_doc(pkuseg_model_dir: Path) -> 
 
     nlp = load_nlp(pkuseg_model_dir)
     texts = [p.read_text(encoding="utf-8") for p in sorted(DATA.rglob("*.txt"))][:8]
-    texts += ["a  b\n\nc", " 前导空格 和  多个   空格\t制表\n", "\n\n文本\r\n下一行 ", "XX镇 ", "末尾  "]
+    texts += ["a  b\n\nc", " 前导空格 和  多个   空格\t制表\n", "\n\n文本\r\n下一行 ", "XX镇 ", "末尾  ",
+              "", " ", "\n", "全角\u3000空格\u3000 混合 \u3000", "不换行\u00a0空格\u2003和 \x0b\x0c"]
+    rng = random.Random(7)
+    pieces = ["沙溪镇", "工作", "2023", "ab", " ", "  ", "\n", "\t", "\u3000", "。"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 25))) for _ in range(200)]
     for text in texts:
         doc_bounds = TokenBounds(nlp(text))
         fast = TokenBounds.from_words(nlp.tokenizer.pkuseg_seg.cut(text), text)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 from presidio_analyzer.nlp_engine import NlpArtifacts
 from spacy.attrs import IDX, LENGTH
@@ -40,6 +41,11 @@ class Candidate:
     evidence: tuple[str, ...] = ()
 
 
+# What str.split() splits on (str.isspace), as code points; SPACE is the one spaCy attaches to a word.
+WHITESPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+SPACE = ord(" ")
+
+
 class TokenBounds:
     """Token start/end offsets of a segmented text, for boundary checks in O(log n)."""
 
@@ -60,33 +66,35 @@ class TokenBounds:
     def from_words(cls, words: Iterable[str], text: str) -> TokenBounds:
         """The bounds of the Doc that spaCy builds from a segmenter's `words` for `text`
         (`spacy.util.get_words_and_spaces`: whitespace the words skip becomes a token of its
-        own, one space after a word belongs to it), in linear time and without the Doc."""
-        words = list(words)
-        if "".join("".join(words).split()) != "".join(text.split()):
+        own, one space after a word belongs to it), computed with numpy, without the Doc.
+
+        The words are the text's non-whitespace characters in order, each without whitespace
+        (pkuseg cuts whitespace-separated chunks), so word i covers the non-whitespace
+        characters from the sum of the lengths before it on.
+        """
+        words = [w for w in words if not w.isspace()]
+        if "".join(words) != "".join(text.split()) or any(len(w.split()) != 1 for w in words):
             raise ValueError(f"the words do not match the text: {text[:40]!r}")
-        starts: list[int] = []
-        ends: list[int] = []
-        pos = 0
-        for word in words:
-            if word.isspace():
-                continue
-            start = text.find(word, pos)
-            if start < 0:
-                raise ValueError(f"the word {word!r} is not in the text after offset {pos}")
-            if start > pos:
-                starts.append(pos)
-                ends.append(start)
-            starts.append(start)
-            ends.append(start + len(word))
-            pos = start + len(word)
-            if pos < len(text) and text[pos] == " ":
-                pos += 1
-        if pos < len(text):
-            starts.append(pos)
-            ends.append(len(text))
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        visible = np.flatnonzero(~np.isin(codes, WHITESPACE_CODES))
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        ends_visible = np.cumsum(lengths)
+        word_starts = visible[ends_visible - lengths]
+        word_ends = visible[ends_visible - 1] + 1
+        # Gap i lies before word i (gap n after the last word); a gap after a word loses its
+        # first character when that is a space (it belongs to the word).
+        gap_starts = np.concatenate(([0], word_ends))
+        gap_starts[1:] += codes[np.minimum(word_ends, len(text) - 1)] == SPACE if len(text) else 0
+        gap_ends = np.concatenate((word_starts, [len(text)]))
+        starts = np.empty(2 * len(words) + 1, dtype=np.int64)
+        ends = np.empty_like(starts)
+        starts[0::2], ends[0::2] = gap_starts, gap_ends
+        starts[1::2], ends[1::2] = word_starts, word_ends
+        keep = ends > starts
+        keep[1::2] = True
         bounds = cls(None)
-        bounds.starts, bounds.ends = starts, ends
-        bounds._start_set, bounds._end_set = set(starts), set(ends)
+        bounds.starts, bounds.ends = starts[keep].tolist(), ends[keep].tolist()
+        bounds._start_set, bounds._end_set = set(bounds.starts), set(bounds.ends)
         return bounds
 
     @classmethod
