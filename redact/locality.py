@@ -20,7 +20,7 @@ from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
-from redact.common_words import common_words
+from redact.common_words import PROPER_NOUN_TAGS, common_words
 from redact.findings import Finding
 from redact.recognizers.base import TokenBounds, is_han
 from redact.recognizers.lexicon import Entry, GazetteerRow, TermMatcher, leftmost_longest, read_gazetteer
@@ -30,6 +30,10 @@ from redact.sections import document_spans
 # A locality needs at least this much support (distinct names, each weighted by how many
 # divisions it may name): one ambiguous township name alone decides nothing.
 MIN_SUPPORT = 1.5
+# A locality holding this share of a document's division names makes it a local document, where
+# far short forms are comparisons (南通、大连 in a Taizhou report); in a newspaper page, with
+# places all over the country, a distinctive far short form (敦煌) is a place like any other.
+DOMINANT_SHARE = 0.15
 COUNTY_DEPTH = 3
 PREFECTURE_DEPTH = 2
 SEPARATORS = "、·-－—/／至"
@@ -41,6 +45,7 @@ RECOGNIZER = "LocalityInference"
 # Characters that make an abbreviation read as ordinary prose (前三季度, 上下联动).
 NON_NAME_TAGS = frozenset({"m", "f", "p", "c", "u", "d", "r", "q"})
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
+UNIT_TAGS = frozenset({"m", "q"})
 OFFICE_ENDINGS = ("局", "厅", "委", "办", "部", "站", "所", "院", "处", "科", "队", "中心", "公司")
 
 
@@ -51,6 +56,13 @@ class Locality:
     path: str
     support: float
     evidence: tuple[str, ...]
+    # The share of the document's division names inside the locality's prefecture.
+    share: float = 1.0
+
+    @property
+    def is_dominant(self) -> bool:
+        """A local document (most places it names are home places), not a newspaper page."""
+        return self.share >= DOMINANT_SHARE
 
     @property
     def province(self) -> str:
@@ -75,7 +87,7 @@ def infer_locality(findings: Iterable[Finding]) -> Locality | None:
     voters: dict[str, set[str]] = defaultdict(set)
     seen: set[str] = set()
     for finding in findings:
-        if not finding.evidence or finding.text in seen:
+        if _names_no_division(finding) or not finding.evidence or finding.text in seen:
             continue
         seen.add(finding.text)
         weight = 1 / len(finding.evidence)
@@ -93,10 +105,11 @@ def infer_locality(findings: Iterable[Finding]) -> Locality | None:
         return None
     counties = sorted(((v, a) for a, v in votes.items()
                        if a.count("/") == COUNTY_DEPTH - 1 and a.startswith(prefecture + "/")), reverse=True)
+    share = round(len(voters[prefecture]) / len(seen), 2)
     if counties and counties[0][0] >= 1 and (len(counties) == 1 or counties[0][0] > counties[1][0]):
         support, county = counties[0]
-        return Locality(county, round(support, 2), tuple(sorted(voters[county])))
-    return Locality(prefecture, round(prefectures[prefecture], 2), tuple(sorted(voters[prefecture])))
+        return Locality(county, round(support, 2), tuple(sorted(voters[county])), share)
+    return Locality(prefecture, round(prefectures[prefecture], 2), tuple(sorted(voters[prefecture])), share)
 
 
 class LocalityModel:
@@ -127,10 +140,13 @@ class LocalityModel:
                 adjusted += [self._unconfirmed(f) for f in inside]
                 continue
             adjusted += [self._rescore(f, locality) for f in inside]
+            if not locality.is_dominant:
+                continue  # a newspaper page's "locality" is chance: its villages are no evidence
             if locality.path not in home_names:
                 home_names[locality.path] = self._home_names(locality, text, bounds)
             adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
-        adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score))
+        adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
+                                         self.settings.generic_after, self.stop_words))
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
 
     def _home_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
@@ -138,26 +154,46 @@ class LocalityModel:
         return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
 
     def _rescore(self, finding: Finding, locality: Locality) -> Finding:
-        if not finding.evidence:
+        """Home places become near-certain; a far short form is demoted unless it is distinctive
+        (STYLE.md §2 masks every Chinese place at prefecture level and below, in every mention)."""
+        if not self._is_own(finding):
             return finding
-        if any(locality.contains(p) or p == locality.path.rsplit("/", 1)[0] for p in finding.evidence):
+        home = any(locality.contains(p) or p == locality.path.rsplit("/", 1)[0] for p in finding.evidence)
+        if home and (locality.is_dominant or not self._is_short(finding)):
             return replace(finding, score=max(finding.score, self.settings.home_score),
                            reason=f"{finding.reason}; inside the inferred locality {locality.path}")
-        is_short = finding.score < self.rule.score
-        trusted_far = any(p.split("/")[0] == locality.province and p.count("/") < COUNTY_DEPTH
-                          for p in finding.evidence)
-        if is_short and not trusted_far:
+        if self._is_short(finding) and not self._distinctive(finding, locality):
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
                            reason=f"{finding.reason}; a short form outside the inferred locality {locality.path}")
         return finding
 
     def _unconfirmed(self, finding: Finding) -> Finding:
         """Without a locality, a township short form (道桥, 惠民) is too ambiguous to mask unreviewed."""
-        is_short = finding.evidence and finding.score < self.rule.score
-        if is_short and all(p.count("/") >= COUNTY_DEPTH for p in finding.evidence):
+        if self._is_own(finding) and self._is_short(finding) and not self._distinctive(finding, None):
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
-                           reason=f"{finding.reason}; a township short form and no locality inferred to confirm it")
+                           reason=f"{finding.reason}; a township short form or common word, and no locality "
+                                  f"inferred to confirm it")
         return finding
+
+    def _is_own(self, finding: Finding) -> bool:
+        """A finding of this gazetteer (other rules' evidence names no division path)."""
+        return finding.rule_id == self.rule.id and bool(finding.evidence)
+
+    def _is_short(self, finding: Finding) -> bool:
+        return finding.score < self.rule.score
+
+    @staticmethod
+    def _distinctive(finding: Finding, locality: Locality | None) -> bool:
+        """A short form trusted outside the home area: above township level in the home
+        province; elsewhere, unless the document is local (see `DOMINANT_SHARE`), a prefecture's
+        (大连) or a county's that is no ordinary word (敦煌, not 丰满 or 平房). Township and village
+        short forms depend on the inferred locality."""
+        above_township = [p for p in finding.evidence if p.count("/") < COUNTY_DEPTH]
+        if locality is not None and any(p.split("/")[0] == locality.province for p in above_township):
+            return True
+        if not above_township or (locality is not None and locality.is_dominant):
+            return False
+        return any(p.count("/") < PREFECTURE_DEPTH for p in above_township) or not _is_ordinary_word(finding.text)
 
     def _home_rows(self, path: str) -> list[GazetteerRow]:
         county = _area(path, COUNTY_DEPTH)
@@ -261,34 +297,81 @@ class LocalityModel:
                        score, reason)
 
 
-def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float
-                    ) -> Iterable[Finding]:
+def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float,
+                    suffixes: Sequence[str] = (), stop_words: frozenset[str] = frozenset()) -> Iterable[Finding]:
     """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
-    (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`)."""
-    dictionary = common_words()
-    confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5]
+    (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`). In a list of places with a generic suffix
+    (`XX大道、北大路、解放街`), the items' names are places even when they are common words; the
+    suffix stays outside the finding."""
+    confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5 and not _names_no_division(f)]
     placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
-                            "an existing placeholder") for m in PLACEHOLDER.finditer(text)]
-    known = {(f.start, f.end) for f in findings}
+                            "an existing placeholder") for m in PLACEHOLDER.finditer(text)
+                    if not _before_unit(text, m.end())]
+    known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
+    leading, trailing = _suffix_patterns(tuple(suffixes))
     queue = sorted(confident + placeholders, key=lambda f: (f.start, f.end))
     while queue:
         anchor = queue.pop()
-        for start, end in (_next_item(text, anchor.end), _previous_item(text, bounds, anchor.start)):
-            if start is None or (start, end) in known:
+        suffix = match.group() if leading and (match := leading.match(text, anchor.end)) else ""
+        following = _next_item(text, anchor.end + len(suffix))
+        for start, end in (following, _previous_item(text, bounds, anchor.start)):
+            if start is None:
                 continue
-            name = text[start:end]
-            if not is_han(name) or len(name) not in SIBLING_LENGTHS or dictionary.entries.get(name):
+            item_suffix = match.group() if suffix and (match := trailing.search(text, start, end)) else ""
+            if item_suffix and not (bounds.is_start(end - len(item_suffix)) or bounds.token_at(start) == (start, end)):
+                continue  # 城市|道路: the "suffix" belongs to another word
+            end -= len(item_suffix)
+            if (start, end) in known or not _is_sibling_name(text[start:end], item_suffix, stop_words):
                 continue
-            if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS:
-                continue  # 和…, 及…, 我…: the list ended before this item
-            if name.endswith(OFFICE_ENDINGS) or dictionary.is_common(name):
-                continue  # 邮管局, 宜业: an office or a slogan word, not a place
             rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
-            sibling = Finding(start, end, name, "PLACE", rule_id, RECOGNIZER, score,
-                              f"listed together with the place 「{anchor.text}」")
+            sibling = Finding(start, end, text[start:end], "PLACE", rule_id, RECOGNIZER, score,
+                              f"listed together with the place 「{anchor.text}{suffix}」")
             known.add((start, end))
             queue.append(sibling)
             yield sibling
+
+
+@lru_cache(maxsize=4)
+def _suffix_patterns(suffixes: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Patterns of the longest generic suffix at an offset, and at the end of an item."""
+    if not suffixes:
+        return None, None
+    alternatives = "|".join(map(re.escape, sorted(suffixes, key=len, reverse=True)))
+    return re.compile(alternatives), re.compile(f"(?:{alternatives})$")
+
+
+def _is_sibling_name(name: str, suffix: str, stop_words: frozenset[str]) -> bool:
+    """An unknown name (not 邮管局, 宜业); with a generic suffix, a common or stop-listed word too
+    (解放|街), but not a frequent or stop-listed word with its suffix (步行街)."""
+    dictionary = common_words()
+    if not is_han(name) or len(name) not in SIBLING_LENGTHS or (name in stop_words and not suffix):
+        return False
+    if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS:
+        return False  # 和…, 及…, 我…: the list ended before this item
+    if name.endswith(OFFICE_ENDINGS):
+        return False
+    if suffix:
+        return not (dictionary.is_frequent_word(name + suffix) or name + suffix in stop_words)
+    return not dictionary.entries.get(name)
+
+
+def _before_unit(text: str, end: int) -> bool:
+    """A placeholder followed by a unit stands for a figure (XX亩, XX万元), not a place (XX片区)."""
+    dictionary = common_words()
+    entry = dictionary.entries.get(text[end:end + 2]) or dictionary.entries.get(text[end:end + 1])
+    return entry is not None and entry[1] in UNIT_TAGS
+
+
+def _is_ordinary_word(text: str) -> bool:
+    """Listed in the dictionary as something other than a proper noun (丰满, 平房, 碑林)."""
+    entry = common_words().entries.get(text)
+    return entry is not None and entry[1] not in PROPER_NOUN_TAGS
+
+
+def _names_no_division(finding: Finding) -> bool:
+    """A province, country or abbreviation (its evidence names no division below a province):
+    the names listed with it (美国、欧盟) are no local places."""
+    return bool(finding.evidence) and not any("/" in name for name in finding.evidence)
 
 
 def _next_item(text: str, end: int) -> tuple[int | None, int]:

@@ -82,11 +82,22 @@ def _applies(finding: Finding, settings: ResolveSettings) -> bool:
 
 
 def _rejection(finding: Finding, settings: ResolveSettings) -> str | None:
-    if finding.text in settings.allow_terms:
-        by = settings.allow_terms.get(finding.text) if isinstance(settings.allow_terms, Mapping) else None
+    allowed = _allowed_as(finding, settings.allow_terms)
+    if allowed is not None:
+        by = settings.allow_terms.get(allowed) if isinstance(settings.allow_terms, Mapping) else None
         return f"allow-listed by {by}" if by else "allow-listed"
     if finding.score < settings.profile.threshold:
         return f"score {finding.score:.2f} below the threshold {settings.profile.threshold:.2f}"
+    return None
+
+
+def _allowed_as(finding: Finding, allow_terms: Mapping[str, str] | Set[str]) -> str | None:
+    """The allow-listed term that keeps a finding: its text, or every name it stands for
+    (an abbreviation: 美 for 美国, 京沪 for 北京 and 上海)."""
+    if finding.text in allow_terms:
+        return finding.text
+    if finding.evidence and all(name in allow_terms for name in finding.evidence):
+        return finding.evidence[0]
     return None
 
 

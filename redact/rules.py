@@ -40,6 +40,17 @@ class _Rule(_Strict):
     description: str = ""
 
 
+class AbbreviationContexts(_Strict):
+    """Where a one-character abbreviation of a lexicon's place (美 = 美国) reads as a name."""
+
+    link_words: tuple[str, ...] = ()  # after a run of abbreviations: 中美|两国, 杭甬|铁路
+    before_words: tuple[str, ...] = ()  # 访|华, 抵|京
+    after_words: tuple[str, ...] = ()  # 美|方, 日|军
+    directions: tuple[str, ...] = ()  # part of a province: 浙|南, 滇|西
+    stop_terms: tuple[str, ...] = ()  # ordinary words made of abbreviations: 西方, 比方
+    local_score: Annotated[float, Field(ge=0, le=1)] = 0.75  # names of prefectures (杭甬) and province parts
+
+
 class LexiconRule(_Rule):
     """Fixed terms (inline or from a text file), matched on the raw string, longest first."""
 
@@ -47,6 +58,11 @@ class LexiconRule(_Rule):
     terms: tuple[str, ...] = ()
     terms_file: str | None = None
     keep_suffixes: tuple[str, ...] = ()
+    # When set, a two-character term must end a token, or be followed inside it by one of these (美国|人).
+    attached_words: tuple[str, ...] = ()
+    # One-character abbreviations of the terms (TSV: abbreviation, name, level, contexts).
+    abbreviations_file: str | None = None
+    abbreviations: AbbreviationContexts = AbbreviationContexts()
 
 
 class LocalitySettings(_Strict):
@@ -89,6 +105,26 @@ class AffixRule(_Rule):
     reject_common_words: bool = True
 
 
+class OrganisationRule(_Rule):
+    """An organisation found by its generic word (`…局`, `…公司`, `…大学`); its findings are the
+    proper-name parts before that word (place names, firm names), never the generic words."""
+
+    kind: Literal["organisation"]
+    suffixes: tuple[str, ...] = ()
+    place_score: Annotated[float, Field(ge=0, le=1)] = 0.96  # a proper part that is a place name
+    places_file: str | None = None  # administrative divisions TSV (which words are places)
+    national_file: str | None = None  # whole names of national bodies: never split
+    national_score: Annotated[float, Field(ge=0, le=1)] | None = None  # set: they are findings too
+    coarse_file: str | None = None  # qualifiers too coarse to identify anyone (国家, 中央)
+    world_file: str | None = None  # countries and world places: coarse too
+    stop_file: str | None = None
+    stop_follow: tuple[str, ...] = ()
+    # Suffixes naming a body only after a place written with its admin suffix (温州市政府, not 日本政府).
+    place_suffixes: tuple[str, ...] = ()
+    max_generic: Annotated[int, Field(ge=0)] = 4  # generic words between the name and the suffix
+    max_name: Annotated[int, Field(ge=2)] = 8
+
+
 class PersonRule(_Rule):
     """People by surname + title, title + full name, full name + title."""
 
@@ -98,6 +134,14 @@ class PersonRule(_Rule):
     stop_file: str | None = None
     bare_name_score: Annotated[float, Field(ge=0, le=1)] = 0.0
     bare_name_surnames: Annotated[int, Field(ge=0)] = 150
+    short_name_surnames: Annotated[int, Field(ge=0)] = 30  # surname + one character: only the most frequent
+    # Untitled names (redact/recognizers/person_names.py): cue words on either side of a name and
+    # the characters of transliterated foreign names.
+    cue_score: Annotated[float, Field(ge=0, le=1)] = 0.3
+    cues_before_file: str | None = None
+    cues_after_file: str | None = None
+    transliteration_file: str | None = None
+    places_file: str | None = None  # places spelled like a name (莫斯科, 阿根廷): never a person
 
 
 class FigureRule(_Rule):
@@ -155,7 +199,8 @@ class WatchRule(_TermList):
     kind: Literal["watch"]
 
 
-Rule = LexiconRule | GazetteerRule | AffixRule | PersonRule | FigureRule | PatternRule | TermRule
+Rule = (LexiconRule | GazetteerRule | AffixRule | PersonRule | FigureRule | PatternRule | TermRule
+        | OrganisationRule)
 RULE_KINDS: dict[str, type[BaseModel]] = {
     "lexicon": LexiconRule,
     "gazetteer": GazetteerRule,
@@ -164,6 +209,7 @@ RULE_KINDS: dict[str, type[BaseModel]] = {
     "figure": FigureRule,
     "pattern": PatternRule,
     "term": TermRule,
+    "organisation": OrganisationRule,
     "allow": AllowRule,
     "watch": WatchRule,
 }
@@ -384,7 +430,9 @@ def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[
         return None
 
 
-FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file")
+FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file", "abbreviations_file",
+               "cues_before_file", "cues_after_file", "transliteration_file",
+               "places_file", "national_file", "coarse_file", "world_file")
 
 
 def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:

@@ -162,7 +162,7 @@ def test_batch_consistency_masks_an_entity_of_another_file(runner: CliRunner, tm
     result = run(runner, str(source), "-o", str(tmp_path / "out"))
     assert result.exit_code == 0
     assert "(1 for batch consistency)" in result.stderr
-    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "XX市XX区XX、XX的代表赴XX考察学习。\n"
+    assert (tmp_path / "out" / "b.txt").read_text(encoding="utf-8") == "XX市XX区XX街道、XX街道的代表赴XX考察学习。\n"
     b_entry = next(d for d in report_of(tmp_path / "out")["documents"] if d["source"].endswith("b.txt"))
     batch = [f for f in b_entry["findings"] if f["origin"] == "batch"]
     assert [(f["text"], f["label"], f["reason"]) for f in batch] == [

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 LEXICONS = Path(__file__).parents[1] / "rules" / "lexicons"
-FILES = ["surnames.txt", "titles.txt", "person_stopwords.txt", "place_stopwords.txt", "org_stopwords.txt"]
+FILES = ["surnames.txt", "titles.txt", "person_stopwords.txt", "place_stopwords.txt", "org_stopwords.txt",
+         "world_places.txt"]
 
 
 def read_entries(name: str) -> list[str]:
@@ -52,7 +53,7 @@ def test_surnames() -> None:
 
 def test_titles() -> None:
     titles = read_entries("titles.txt")
-    assert 120 <= len(titles) <= 250
+    assert 120 <= len(titles) <= 300
     for title in ["书记", "县长", "局长", "同志", "村支书", "副县长", "党委书记", "驻村第一书记", "常务副县长",
                   "人大主任", "政协主席", "镇人大主席"]:
         assert title in titles
@@ -90,3 +91,29 @@ def test_org_stopwords() -> None:
     assert len(stop_words) >= 150
     for word in ["公司", "子公司", "龙头企业", "银行", "乡镇卫生院", "合作社", "政务服务中心", "领导小组"]:
         assert word in stop_words
+
+
+def test_world_places() -> None:
+    names = set(read_entries("world_places.txt"))
+    assert len(names) >= 1000
+    for name in ["美国", "日本", "德国", "俄罗斯", "东南亚", "太平洋", "纽约", "巴黎", "加利福尼亚州", "中国", "长江"]:
+        assert name in names
+    # The list is allow-listed: a Chinese division's name or short form must stay maskable.
+    divisions = set()
+    for line in (LEXICONS / "admin_divisions.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            divisions.update(column for column in line.split("\t")[:2] if column)
+    assert not names & divisions, sorted(names & divisions)[:20]
+
+
+def test_place_abbreviations() -> None:
+    rows = [line.split("\t") for line in read_entries("place_abbreviations.tsv")]
+    assert all(len(row) == 4 for row in rows)
+    assert all(len(abbreviation) == 1 and is_han(name) for abbreviation, name, _, _ in rows)
+    assert {level for _, _, level, _ in rows} == {"country", "region", "province", "prefecture"}
+    contexts = {c for *_, where in rows for c in where.split(",")}
+    assert contexts <= {"list", "before", "after", "direction", "-"}
+    # every province is there, under its usual abbreviation
+    provinces = {(a, n) for a, n, level, _ in rows if level == "province"}
+    assert {("京", "北京"), ("沪", "上海"), ("浙", "浙江"), ("粤", "广东"), ("港", "香港"), ("台", "台湾")} <= provinces
+    assert len({n for _, n in provinces}) == 34

@@ -19,7 +19,7 @@ RULES = Path(__file__).resolve().parents[1] / "rules"
 @pytest.fixture(scope="module")
 def person() -> PersonRecognizer:
     entry = yaml.safe_load((RULES / "people.yaml").read_text(encoding="utf-8"))["rules"][0]
-    for field in ("surnames_file", "titles_file", "stop_file"):
+    for field in [key for key in entry if key.endswith("_file")]:
         entry[field] = str(RULES / entry[field])
     return PersonRecognizer(PersonRule.model_validate(entry))
 

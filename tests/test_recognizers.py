@@ -169,6 +169,47 @@ def test_affix_longest_suffix_wins():
     assert spans(recognizer, ["腾云山", "大桥"]) == ["腾云山"]
 
 
+@pytest.fixture(scope="module")
+def landmarks() -> AffixRecognizer:
+    """The shipped landmark-suffix rule (roads, rivers, mountains, temples, squares …)."""
+    entry = shipped_rule("places.yaml", "landmark-suffix")
+    return AffixRecognizer(AffixRule(**{**entry, "stop_file": str(RULES_DIR / entry["stop_file"])}))
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["构建", "东横", "河", "流域"], ["东横"]),
+    (["推进", "海黄", "山", "等", "站点"], ["海黄"]),
+    (["翻越", "岙坑", "岭"], ["岙坑"]),
+    (["游览", "梅岙", "石窟"], ["梅岙"]),
+    (["沿", "溪坑", "街", "走"], ["溪坑"]),
+    (["在", "岙里", "体育场", "举行"], ["岙里"]),
+    # a common word as a whole, or a core that is a common word, is no name
+    (["绿水青山", "就是", "金山银山"], []),
+    (["护城河", "两岸"], []),
+    (["开展", "文化", "广场", "活动"], []),
+    (["山区", "县"], []),
+])
+def test_landmark_suffixes(landmarks, words, expected):
+    assert spans(landmarks, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["打造", "有", "岙坑", "辨识度", "的", "举措"], ["岙坑"]),
+    (["具有", "较高", "辨识度"], []),
+    (["有", "一定", "的", "辨识度"], []),
+    (["提升", "城市", "辨识度"], []),
+])
+def test_place_derived_phrases(words, expected):
+    entry = shipped_rule("places.yaml", "place-derived")
+    recognizer = AffixRecognizer(AffixRule(**{**entry, "stop_file": str(RULES_DIR / entry["stop_file"])}))
+    assert spans(recognizer, words) == expected
+
+
+def test_affix_core_never_ends_with_a_particle():
+    assert spans(affix(), ["有的", "街道", "过密"]) == []
+    assert spans(affix(), ["梅和", "镇"]) == ["梅和"]  # 和 is a conjunction, not a particle
+
+
 # ---------------------------------------------------------------- GazetteerRecognizer
 
 GAZETTEER = [
@@ -262,6 +303,19 @@ def test_lexicon_terms_file(tmp_path):
     assert spans(LexiconRecognizer(rule), ["助力", "下岩贝", "·", "金山上", "天姥"]) == ["下岩贝", "金山上", "天姥"]
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["美国人", "来", "访"], ["美国"]),
+    (["英国籍", "学者"], ["英国"]),
+    (["他", "也门口", "站"], []),
+    (["也门", "政府"], ["也门"]),
+    (["澳大利亚队"], ["澳大利亚"]),  # three characters or more: only the start is checked
+])
+def test_lexicon_attached_words(words, expected):
+    rule = LexiconRule(id="world", kind="lexicon", label="PLACE", terms=("美国", "英国", "也门", "澳大利亚"),
+                       attached_words=("人", "籍"))
+    assert spans(LexiconRecognizer(rule), words) == expected
+
+
 def test_lexicon_empty_matches_nothing():
     rule = LexiconRule(id="empty", kind="lexicon", label="PLACE")
     assert spans(LexiconRecognizer(rule), ["沙溪镇"]) == []
@@ -332,7 +386,7 @@ def test_person_place_before_title(person):
 def shipped_person() -> PersonRecognizer:
     """The shipped person rule with the shipped lexicons (rules/lexicons/*.txt)."""
     entry = dict(shipped_rule("people.yaml", "person-title"))
-    for field in ("surnames_file", "titles_file", "stop_file"):
+    for field in [key for key in entry if key.endswith("_file")]:
         entry[field] = str(RULES_DIR / entry[field])
     return PersonRecognizer(PersonRule.model_validate(entry))
 

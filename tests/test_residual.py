@@ -135,10 +135,10 @@ def test_the_shipped_watch_list_loads():
 def test_residual_risks_of_a_real_document(redactor_factory):
     from redact.documents import Document
 
-    text = "落实县委“14361”战略，向县长汇报。浙南地区的经验。获市委温书记批示肯定。"
+    text = "落实县委“14361”战略，向县长汇报。发挥异地商会作用。获市委温书记批示肯定。"
     redaction = redactor_factory("upper").redact(Document(source=Path("a.txt"), text=text, format="text"))
     assert "X书记" in redaction.masked_text
     found = {(r.kind, r.text) for r in redaction.residual_risks}
-    assert {("digits", "14361"), ("watch", "浙南"), ("near-miss", "向")} <= found
+    assert {("digits", "14361"), ("watch", "商会"), ("near-miss", "向")} <= found
     for risk in redaction.residual_risks:
         assert redaction.masked_text[risk.start:risk.end] == risk.text

@@ -6,6 +6,7 @@ from redact.recognizers.affix import AffixRecognizer
 from redact.recognizers.base import RuleRecognizer
 from redact.recognizers.figures import FigureRecognizer
 from redact.recognizers.lexicon import GazetteerRecognizer, LexiconRecognizer
+from redact.recognizers.organisation import OrganisationRecognizer
 from redact.recognizers.patterns import PatternRecognizer
 from redact.recognizers.person import PersonRecognizer
 from redact.recognizers.terms import TermRecognizer
@@ -19,6 +20,7 @@ RECOGNIZER_FOR_KIND: dict[str, type[RuleRecognizer]] = {
     "figure": FigureRecognizer,
     "pattern": PatternRecognizer,
     "term": TermRecognizer,
+    "organisation": OrganisationRecognizer,
 }
 
 

@@ -15,6 +15,9 @@ from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_h
 from redact.rules import AffixRule, read_list
 
 PLACEHOLDER_CHARS = set("Xx")
+# jieba tags of aspect and structural particles (的 uj, 了 ul, 着 uz, 过 ug, 得 ud): no name ends with
+# one (有的|街道); 地 (uv) does (林地村).
+PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
 
 
 class AffixRecognizer(RuleRecognizer):
@@ -82,6 +85,10 @@ class AffixRecognizer(RuleRecognizer):
             return "a common word, not a name"
         if self.dictionary and self.dictionary.is_common(core[-1] + suffix):
             return f"the suffix belongs to the word 「{core[-1] + suffix}」"
+        if self.dictionary and self.dictionary.is_common(core + suffix):
+            return "the whole is a common word"
         if self.dictionary and self.dictionary.starts_with_grammatical_word(core):
             return "starts with a grammatical word"
+        if self.dictionary and self.dictionary.entries.get(core[-1], (0, ""))[1] in PARTICLE_TAGS:
+            return "ends with a particle"
         return None

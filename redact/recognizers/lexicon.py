@@ -10,8 +10,9 @@ import csv
 import gzip
 import hashlib
 import importlib.metadata
+import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
@@ -20,10 +21,10 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from redact.common_words import common_words
+from redact.common_words import PROPER_NOUN_TAGS, common_words
 
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
-from redact.rules import GazetteerRule, LexiconRule, read_list
+from redact.rules import AbbreviationContexts, GazetteerRule, LexiconRule, read_list
 
 
 # Short forms of townships and villages that are also common words (振兴) are dropped, and so
@@ -116,14 +117,203 @@ class LexiconMatcherRecognizer(RuleRecognizer):
 
 
 class LexiconRecognizer(LexiconMatcherRecognizer):
-    """Terms listed inline or in a text file (deny-lists, landmark names, companies)."""
+    """Terms listed inline or in a text file (deny-lists, landmark names, companies), and the
+    one-character abbreviations of the terms when the rule lists them (美 = 美国, 京 = 北京).
+
+    A finding's evidence is the term it stands for, so the allow-list that keeps 美国 keeps 美."""
 
     def __init__(self, rule: LexiconRule) -> None:
         terms = list(rule.terms) + (read_list(Path(rule.terms_file)) if rule.terms_file else [])
-        entries = {term: Entry(core_length(term, rule.keep_suffixes), rule.score,
-                               f"lexicon term 「{term}」", needs_boundaries=False) for term in terms}
+        short = MIN_USER_WORD if rule.attached_words else 0
+        entries = {term: Entry(core_length(term, rule.keep_suffixes), rule.score, f"lexicon term 「{term}」",
+                               needs_boundaries=len(term) < short, evidence=(term,)) for term in terms}
         self.matcher = TermMatcher(entries)
+        self.abbreviations = AbbreviationFinder(
+            read_abbreviations(Path(rule.abbreviations_file)), rule.abbreviations, rule.score,
+        ) if rule.abbreviations_file else None
         super().__init__(rule)
+
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        names = [Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
+                 for start, end, entry in leftmost_longest(self.matcher.matches(text))
+                 if bounds.is_start(start) and (not entry.needs_boundaries or self._ends_word(text, bounds, end))]
+        yield from names
+        if self.abbreviations is not None:
+            taken = {(c.start, c.end) for c in names}  # 欧美 is a name of the list and a run
+            yield from (c for c in self.abbreviations.candidates(text, bounds) if (c.start, c.end) not in taken)
+
+    def _ends_word(self, text: str, bounds: TokenBounds, end: int) -> bool:
+        """A short term ends a token, or a word attached to it does (美国|人, 英国|籍; not 也门|口)."""
+        if bounds.is_end(end) or end == len(text):
+            return True
+        return any(text.startswith(word, end) and bounds.is_end(end + len(word)) for word in self.rule.attached_words)
+
+
+KEPT_LEVELS = frozenset({"country", "region", "province"})
+PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
+ABBREVIATION_CONTEXTS = frozenset({"list", "before", "after", "direction"})
+MAX_RUN = 4
+
+
+class Abbreviation(NamedTuple):
+    """One reading of a one-character abbreviation: the name, whether the allow-list keeps
+    names of its level (countries, regions, provinces), and where it may stand alone."""
+
+    name: str
+    kept: bool
+    contexts: frozenset[str]
+
+
+def read_abbreviations(path: Path) -> dict[str, list[Abbreviation]]:
+    """Abbreviation → its readings, from a TSV file (abbreviation, name, level, contexts)."""
+    table: dict[str, list[Abbreviation]] = {}
+    for line in read_list(path):
+        abbreviation, name, level, contexts = line.split("\t")
+        where = frozenset(contexts.split(",")) - {"-"}
+        if len(abbreviation) != 1 or not where <= ABBREVIATION_CONTEXTS:
+            raise ValueError(f"{path}: bad abbreviation line {line!r}")
+        table.setdefault(abbreviation, []).append(Abbreviation(name, level in KEPT_LEVELS, where))
+    return table
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+class AbbreviationFinder:
+    """One-character abbreviations where the context makes them names.
+
+    - a run of two to four (中美, 京津冀, 杭甬) that is one token, or is followed by a link word
+      (中|美|两国); it is kept when every member can name a country, region or province,
+      else it names prefectures and is masked (杭甬 = 杭州 + 宁波);
+    - a list of single characters (中、美、日);
+    - after a word that takes a place (访|华, 抵|京) or before one (美|方, 日|军);
+    - a province's abbreviation and a direction (浙南, 滇西): part of a province, masked.
+    """
+
+    def __init__(self, table: dict[str, list[Abbreviation]], contexts: AbbreviationContexts, score: float) -> None:
+        self.table = table
+        self.contexts = contexts
+        self.score = score
+        self.stop_terms = frozenset(contexts.stop_terms)
+        self.kept_names = frozenset(a.name for readings in table.values() for a in readings if a.kept)
+        chars = self._chars(None)
+        self.run = re.compile(f"[{chars}]{{2,}}")
+        self.listed = re.compile(f"(?<!、)[{chars}](?:、[{chars}])+(?!、)")
+        self.before = self._pattern(f"(?:{_alternatives(contexts.before_words)})([{self._chars('before')}])",
+                                    contexts.before_words)
+        self.after = self._pattern(f"([{self._chars('after')}])(?:{_alternatives(contexts.after_words)})",
+                                   contexts.after_words)
+        self.direction = self._pattern(f"([{self._chars('direction')}])[{''.join(contexts.directions)}]",
+                                       contexts.directions)
+
+    def _chars(self, context: str | None) -> str:
+        return re.escape("".join(sorted(c for c, readings in self.table.items()
+                                        if context is None or any(context in a.contexts for a in readings))))
+
+    @staticmethod
+    def _pattern(regex: str, words: Sequence[str]) -> re.Pattern[str] | None:
+        return re.compile(regex) if words and "[]" not in regex else None
+
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        regions = list(self._regions(text, bounds))
+        taken = {(c.start, c.end) for c in regions}
+        yield from regions
+        yield from (c for c in self._runs(text, bounds) if (c.start, c.end) not in taken)
+        yield from self._lists(text, bounds)
+        yield from self._around_words(text, bounds)
+
+    def _kept(self, char: str, context: str | None = None) -> tuple[str, ...]:
+        return tuple(a.name for a in self.table[char] if a.kept and (context is None or context in a.contexts))
+
+    def _runs(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """Runs followed by a link word (中|美|两国, 杭甬|复线), or of names that stand alone."""
+        for match in self.run.finditer(text):
+            start, end, run = match.start(), match.end(), match.group()
+            if len(run) > MAX_RUN or run in self.stop_terms or len(set(run)) < len(run):
+                continue  # 美美, 津津: reduplication
+            if not bounds.is_start(start) or not (bounds.is_end(end) or end == len(text)):
+                continue
+            if self._linked(text, end) or self._standalone_run(run, start, end, bounds):
+                yield self._run_candidate(start, end, run)
+
+    def _linked(self, text: str, end: int) -> bool:
+        return any(text.startswith(word, end) for word in self.contexts.link_words)
+
+    def _standalone_run(self, run: str, start: int, end: int, bounds: TokenBounds) -> bool:
+        """Names that stand alone in lists, each its own token (中|美) or together one token that is
+        no ordinary word or person's name (欧美, not 美德)."""
+        if not all(self._kept(char, "list") for char in run):
+            return False
+        if all(bounds.token_at(i) == (i, i + 1) for i in range(start, end)):
+            return True
+        return bounds.token_at(start) == (start, end) and self._reads_as_names(run)
+
+    @staticmethod
+    def _reads_as_names(run: str) -> bool:
+        """Not an ordinary word (非法, 中日 as a frequent word) nor a person's name (希冀)."""
+        dictionary = common_words()
+        entry = dictionary.entries.get(run)
+        return entry is None or not (dictionary.is_common(run) or entry[1] in PERSON_TAGS)
+
+    def _run_candidate(self, start: int, end: int, run: str) -> Candidate:
+        """Kept when every member can name a country, region or province; else a prefecture run."""
+        if all(self._kept(char) for char in run):
+            names = tuple(dict.fromkeys(n for char in run for n in self._kept(char)))
+            return Candidate(start, end, self.score, f"abbreviations of {'、'.join(names)}", evidence=names)
+        names = tuple(dict.fromkeys(n for char in run for n in
+                                    ([a.name for a in self.table[char] if not a.kept] or self._kept(char))))
+        return Candidate(start, end, self.contexts.local_score, f"abbreviations of {'、'.join(names)}")
+
+    def _lists(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """`中、美、日`: single-character items, two or more of which stand alone in lists."""
+        for match in self.listed.finditer(text):
+            positions = range(match.start(), match.end(), 2)
+            if not all(bounds.is_start(i) and bounds.is_end(i + 1) for i in positions):
+                continue
+            if sum(1 for i in positions if self._kept(text[i], "list")) < 2:
+                continue
+            for i in positions:
+                if names := self._kept(text[i]):
+                    yield Candidate(i, i + 1, self.score, f"abbreviation of {'、'.join(names)} in a list",
+                                    evidence=names)
+
+    def _around_words(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """`访华`, `抵京` (the abbreviation ends a token) and `美方`, `日军` (it starts one that
+        holds the word, or stands alone before it)."""
+        if self.before is not None:
+            for match in self.before.finditer(text):
+                start = match.start(1)
+                token = bounds.token_at(start)
+                if (bounds.is_end(start + 1) or start + 1 == len(text)) and token and token[0] in (start, match.start()):
+                    yield self._single(text, start, "before", match.group())
+        if self.after is not None:
+            for match in self.after.finditer(text):
+                start, end = match.start(1), match.end()
+                token = bounds.token_at(start)
+                whole = token is not None and token[0] == start and (
+                    token[1] >= end or (token[1] == start + 1 and (bounds.is_end(end) or end == len(text))))
+                if whole and match.group() not in self.stop_terms:
+                    yield self._single(text, start, "after", match.group())
+
+    def _single(self, text: str, start: int, context: str, word: str) -> Candidate:
+        names = self._kept(text[start], context)
+        return Candidate(start, start + 1, self.score, f"abbreviation of {'、'.join(names)} in 「{word}」",
+                         evidence=names)
+
+    def _regions(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """`浙南`, `滇西`: a part of a province, which narrows the place down (masked)."""
+        if self.direction is None:
+            return
+        dictionary = common_words()
+        for match in self.direction.finditer(text):
+            start, end, word = match.start(), match.end(), match.group()
+            entry = dictionary.entries.get(word)
+            if word in self.stop_terms or word in self.kept_names or (entry and entry[1] not in PROPER_NOUN_TAGS):
+                continue  # 陕西 is the province itself; 藏北 is tagged as a plain word
+            if bounds.is_start(start) and (bounds.is_end(end) or end == len(text)):
+                province = "、".join(self._kept(word[0], "direction"))
+                yield Candidate(start, end, self.contexts.local_score, f"part of the province {province}")
 
 
 class GazetteerRecognizer(LexiconMatcherRecognizer):
@@ -317,9 +507,9 @@ def lexicon_words(rules: Iterable[object]) -> set[str]:
     words: set[str] = set()
     for rule in rules:
         if isinstance(rule, LexiconRule):
-            words.update(rule.terms)
-            if rule.terms_file:
-                words.update(read_list(Path(rule.terms_file)))
+            terms = list(rule.terms) + (read_list(Path(rule.terms_file)) if rule.terms_file else [])
+            # Short terms whose token end is checked must not be forced into tokens (发展|中国|家).
+            words.update(t for t in terms if not rule.attached_words or len(t) >= MIN_USER_WORD)
         elif isinstance(rule, GazetteerRule):
             words.update(gazetteer_subset(rule, is_user_word))
     return words

@@ -1,5 +1,6 @@
 """Person recognizer: surname + title (`温书记`), title + full name (`局长贾志春`),
-full name + title or 同志 (`廖俊波同志`).
+full name + title or 同志 (`廖俊波同志`), and untitled names scored by the evidence around them
+(redact/recognizers/person_names.py).
 
 Presidio's context words compare lemmas, which spaCy leaves empty for Chinese, and titles
 follow names here; so the evidence is read from the characters and tokens on both sides.
@@ -13,59 +14,42 @@ from pathlib import Path
 from redact.common_words import common_words
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
 from redact.recognizers.lexicon import Entry, TermMatcher
+from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, NameLexicons,
+                                             NameScorer)
 from redact.rules import PersonRule, read_list
 
 FULL_NAME_LENGTHS = (2, 3, 4)
-PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 LOW_SCORE = 0.3
-# Characters that end generic nouns (雷达站, 展陈馆, 马屿镇), rarely a given name.
-GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼")
-# Words after which a surname-led token is a place or an organisation, not a person.
-NOT_A_PERSON_AFTER = ("市", "县", "区", "镇", "乡", "村", "街", "路", "桥", "港", "山", "湖", "江", "河", "岛",
-                      "公司", "集团", "银行", "学校", "大学", "中学", "小学", "医院", "社区", "片区", "园", "省")
 NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及")
 
 
 class PersonRecognizer(RuleRecognizer):
-    """Names anchored by a title or 同志 on either side."""
+    """Names anchored by a title or 同志 on either side; untitled names when `bare_name_score` is set."""
 
     def __init__(self, rule: PersonRule) -> None:
         ranked = read_list(Path(rule.surnames_file))
         self.surnames = set(ranked)
-        self.common_surnames = set(ranked[:rule.bare_name_surnames])
         titles = read_list(Path(rule.titles_file))
         self.titles = TermMatcher({t: Entry(len(t), rule.score, t, False) for t in titles})
         self.stop_words = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
         self.dictionary = common_words()
+        lexicons = _name_lexicons(rule, ranked, self.stop_words)
+        self.places = lexicons.places
+        self.names = NameScorer(lexicons, self.dictionary, rule.bare_name_score, rule.cue_score) \
+            if rule.bare_name_score else None
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
-        anchored: set[tuple[int, int]] = set()
-        for start, end in _longest_titles(self.titles.matches(text)):
+        anchored: list[Candidate] = []
+        titles = _longest_titles(self.titles.matches(text))
+        for start, end in titles:
             title = text[start:end]
             for candidate in (*self._name_before(text, bounds, start, title),
                               *self._name_after(text, bounds, end, title)):
-                anchored.add((candidate.start, candidate.end))
+                anchored.append(candidate)
                 yield candidate
-        if self.rule.bare_name_score:
-            yield from (c for c in self._bare_names(text, bounds) if (c.start, c.end) not in anchored)
-
-    def _bare_names(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
-        """`刘小涛批示`: a three-character token led by a surname that the dictionary does not know
-        as a word (or knows as a person's name), not followed by a place or organisation word."""
-        for start, end in zip(bounds.starts, bounds.ends):
-            word = text[start:end]
-            if len(word) != 3 or not is_han(word) or word[0] not in self.common_surnames:
-                continue
-            entry = self.dictionary.entries.get(word)
-            if entry is not None and entry[1] not in PERSON_TAGS:
-                continue
-            if self._is_common_word(word) or text.startswith(NOT_A_PERSON_AFTER, end) or word[-1] in GENERIC_ENDINGS:
-                continue
-            if self.dictionary.is_common(word[1:]) or self.dictionary.is_common(word[:2]):
-                continue  # 区绿化, 高质量: made of ordinary words
-            yield Candidate(start, end, self.rule.bare_name_score,
-                            f"「{word}」 looks like a full name (surname 「{word[0]}」, not a dictionary word)")
+        if self.names is not None:
+            yield from self.names.candidates(text, bounds, titles, anchored)
 
     def _surname_at(self, text: str, start: int) -> str | None:
         for length in (2, 1):
@@ -86,7 +70,7 @@ class PersonRecognizer(RuleRecognizer):
             return
         word = text[token[0]:token[1]]
         if (len(word) == 2 and word not in self.dictionary.entries and self.dictionary.is_function_char(word[0])
-                and word[1] in self.surnames):
+                and word[1] in self.surnames and word[1] not in NAME_FOLLOWERS and word[1] not in self.stop_words):
             # The segmenter glued a verb or preposition to the surname: 获王 | 县长.
             yield Candidate(token[0] + 1, token[1], self.rule.score * 0.95,
                             f"surname 「{word[1]}」 before the title 「{title}」 (after 「{word[0]}」)")
@@ -107,8 +91,8 @@ class PersonRecognizer(RuleRecognizer):
             yield Candidate(token[0], token[1], self.rule.score,
                             f"surname 「{surname}」 before the title 「{title}」")
             return
-        if self._is_common_word(word):
-            return
+        if self._is_common_word(word) or word[-1] in GENERIC_ENDINGS - NATURE_ENDINGS:
+            return  # 华裔 | 议员, 巴西籍 | 教练
         if len(word) in FULL_NAME_LENGTHS and len(word) > len(surname):
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 before the title 「{title}」")
@@ -134,6 +118,8 @@ class PersonRecognizer(RuleRecognizer):
         return self._plausible_split_name(text, start, given[1])
 
     def _plausible_split_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
+        if end - start > 2 and text[end - 1] == LIST_END:
+            end -= 1  # 刘 | 洋等 | 同志: the segmenter glued 等 to the given name
         name = text[start:end]
         surname = self._surname_at(text, start) or ""
         given = name[len(surname):]
@@ -158,8 +144,9 @@ class PersonRecognizer(RuleRecognizer):
                             f"full name 「{word}」 after the title 「{title}」")
 
     def _is_common_word(self, word: str) -> bool:
-        """A stop-listed word, or a dictionary word that is not a personal name (温州, 工作)."""
-        if any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
+        """A stop-listed word, a listed place (卢旺达 | 总统), or a dictionary word that is not a
+        personal name (温州, 工作)."""
+        if word in self.places or any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
             return True
         entry = self.dictionary.entries.get(word)
         return len(word) > 1 and entry is not None and entry[1] not in PERSON_TAGS
@@ -175,3 +162,16 @@ def _longest_titles(matches: list[tuple[int, int, Entry]]) -> list[tuple[int, in
                 continue
         kept.append((start, end))
     return kept
+
+
+def _name_lexicons(rule: PersonRule, surnames: list[str], stop_words: set[str]) -> NameLexicons:
+    """The word lists of untitled names; `surnames` ordered by frequency."""
+    def words(file: str | None) -> frozenset[str]:
+        return frozenset(read_list(Path(file))) if file else frozenset()
+
+    return NameLexicons(
+        surnames=frozenset(surnames), frequent_surnames=frozenset(surnames[:rule.bare_name_surnames]),
+        very_frequent_surnames=frozenset(surnames[:rule.short_name_surnames]),
+        stop_words=frozenset(stop_words), cues_before=words(rule.cues_before_file),
+        cues_after=words(rule.cues_after_file), transliteration=frozenset("".join(words(rule.transliteration_file))),
+        places=words(rule.places_file))

@@ -1,0 +1,507 @@
+"""Organisation recognizer: a body found by its generic word (`…局`, `…公司`, `…大学`, `…日报`).
+
+From the generic word (the suffix) the walk goes back over the pkuseg tokens while they can be
+part of a name: generic words (民政, 交通运输, 科技), place names (杭州市, 淳安县), proper names
+unknown to the dictionary or tagged as names (恒达, 赛孚), qualifiers too coarse to identify
+anyone (国家, 中央, provinces, countries) and names of national bodies (国务院, 工行). A frequent
+verb, a function word or punctuation ends it.
+
+The finding is the body's own proper part, the one nearest its generic words, as STYLE.md §4
+asks: the core of its place (淳安 of 杭州市淳安县民政局: the admin suffix and 民政局 stay, 杭州市
+is the place rules' business) or its run of proper names (恒达 of 浙江省恒达科技公司). A coarse
+part (国家 of 国家统计局, 浙江 of 浙江省人民政府, 美国 of 美国国会) is a finding too, which the
+allow-list keeps: the body is recognised and nothing is masked. A rule with `national_score`
+also finds the national bodies of its list whole (kept the same way). A body without a proper
+part (市农业农村局, 有关部门, 党委, 该公司) yields nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from redact.common_words import VERY_FREQUENT_WORD, CommonWords, common_words
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han, leftmost_longest
+from redact.recognizers.lexicon import Entry, TermMatcher, read_gazetteer
+from redact.rules import OrganisationRule, read_list
+
+NAME, PLACE, COARSE, NATIONAL, MASKED = "name", "place", "coarse", "national", "masked"
+GENERIC, ORG_WORD = "generic", "organisation word"  # 科技, 民政; 银行, 大学 (another body's generic word)
+# An ordinary two-character word ending in the suffix (教委, 女队, 展厅, 开局): a body only after a place.
+SHORT_ORG_WORD = "short organisation word"
+ORG_WORDS = frozenset({ORG_WORD, SHORT_ORG_WORD})
+PROPER_KINDS = frozenset({NAME, PLACE, COARSE, NATIONAL, MASKED})
+NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})
+ORG_TAG = "nt"
+# jieba tags many ordinary words nr, nz or nt (慈善, 蓝天, 摩托车, 人民军): only rare ones count as names.
+RARE_NAME = {"nr": 500, "nz": 100, "nt": 100}
+DIRECTIONS = frozenset("东南西北中")  # 中西|部, 西北|地区: directions, not names
+GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "uj", "ul", "r"})
+# Dictionary tags of words that can stand inside a name: nouns, verbal nouns, distinguishing
+# words, abbreviations (民政, 交通运输, 中级, 工商); frequent name-tagged words (城市) count too.
+GENERIC_TAGS = frozenset({"n", "vn", "v", "an", "a", "b", "j", "l", "ng", "nz", "nt", "ns", "nr", "nrt", "s"})
+# Verbs only when rare: jieba tags nouns v too (专卖); frequent verbs are verbs (成立, 推动).
+VERB_TAGS = frozenset({"v"})
+# A word holding a one-character suffix (体|委) is an organisation word when it is a rare noun.
+PIECE_TAGS = frozenset({"n", "j", "nt", "nz", "l"})
+ORG_WORD_FREQUENCY = 600  # 女队 (377) and 总公司 (506) name bodies; 排队 (673) and 格局 (1666) do not
+ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "地区", "社区",
+                  "省", "市", "县", "区", "州", "镇", "乡", "村", "盟", "旗")
+ADMIN_CHARS = frozenset("省市县区州镇乡村盟旗")
+ADMIN_ENDINGS = frozenset(suffix[-1] for suffix in ADMIN_SUFFIXES)
+# Generic words an organisation name may contain before its own suffix (宁波大学|科学技术学院).
+INNER_ORG_WORDS = ("有限公司", "公司", "集团", "大学", "学院", "中学", "小学", "医院", "银行", "政府",
+                   "日报", "协会", "学会", "委员会", "中心", "局", "厅", "部", "委", "社", "报", "厂", "院")
+PLACEHOLDER = re.compile(r"[Xx]{2,}")
+ORDINAL = re.compile(r"第?[一二三四五六七八九十百零〇0-9０-９]+")
+LATIN_NAME = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2,12}")
+MAX_UNITS = 8
+_COMMON_WORDS_SOURCE = str(Path(__file__).resolve().parent.parent / "common_words.py")
+MAX_TITLE = 12  # characters inside 《》 before a publication word
+SHORT_NAME = 2  # a national name this long must end a token, even before a title
+TITLE_CHAR = "长"  # 外交部|长
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word of an organisation name; `core_end` ends the proper part of a place (北京|市)."""
+
+    start: int
+    end: int
+    kind: str
+    core_end: int
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the walk needs to know about words: places, coarse qualifiers, national bodies."""
+
+    places: frozenset[str]
+    coarse: frozenset[str]
+    qualifiers: frozenset[str]  # the coarse words that are no place (国家, 中央)
+    national: frozenset[str]
+    stop_words: frozenset[str]
+
+
+class OrganisationRecognizer(RuleRecognizer):
+    """The proper-name parts of organisation names ending in one of the rule's suffixes."""
+
+    def __init__(self, rule: OrganisationRule) -> None:
+        suffixes = sorted(rule.suffixes, key=len, reverse=True)
+        self.suffix_pattern = re.compile("|".join(map(re.escape, suffixes))) if suffixes else None
+        self.stop_follow = re.compile("|".join(map(re.escape, rule.stop_follow))) if rule.stop_follow else None
+        self.vocabulary = vocabulary(rule)
+        self.national = national_matcher(self.vocabulary.national)
+        self.inner_endings = frozenset(INNER_ORG_WORDS) | frozenset(rule.suffixes)
+        self.longest_ending = max(map(len, self.inner_endings))
+        self.dictionary = common_words()
+        super().__init__(rule)
+
+    def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        national, inside = self.national.names(text, bounds)
+        if self.rule.national_score is not None:
+            for end, start in national.items():
+                yield Candidate(start, end, self.rule.national_score,
+                                f"「{text[start:end]}」 is a national or international body")
+        if self.suffix_pattern is None:
+            return
+        seen: set[tuple[int, int]] = set()
+        for match in self.suffix_pattern.finditer(text):
+            start, end = match.span()
+            if start in inside or end - 1 in inside or not self._suffix_stands_alone(text, bounds, end):
+                continue  # inside a national body's name (新华社, 外交部), or not a suffix (局长)
+            units = self._units(text, bounds, (start, end), national)
+            for candidate in self._proper_parts(text, units, (start, end)):
+                if (candidate.start, candidate.end) not in seen:
+                    seen.add((candidate.start, candidate.end))
+                    yield candidate
+
+    def _suffix_stands_alone(self, text: str, bounds: TokenBounds, end: int) -> bool:
+        """The suffix closes a token, or a token with a title after it (民政局|长), and no stop
+        character follows it (委|员)."""
+        if self.stop_follow is not None and self.stop_follow.match(text, end):
+            return False
+        titled = text.startswith(TITLE_CHAR, end) and (end + 1 == len(text) or bounds.is_end(end + 1))
+        return end == len(text) or bounds.is_end(end) or titled
+
+    # ------------------------------------------------------------ the walk back
+
+    def _units(self, text: str, bounds: TokenBounds, suffix: tuple[int, int], national: dict[int, int]
+               ) -> list[Unit]:
+        """The words of the name, right to left, up to the first word that cannot belong to it.
+
+        Generic words may stand between the proper part and the suffix (恒达|科技|公司), and
+        before a proper part only when they end another organisation's name, whose own proper
+        part may precede them (中国|工商|银行|温州|分行); otherwise the name starts at its
+        proper part (邀请|温州|代表队 is 温州's team).
+        """
+        units: list[Unit] = []
+        generic = 0
+        in_name = False  # a proper part was seen since the last organisation word
+        end = suffix[0]
+        pending = self._piece_before(text, bounds, end)
+        while len(units) < MAX_UNITS:
+            if pending:
+                found = self._piece_units(text, bounds, suffix, pending, national)
+            else:
+                span = self._word_before(text, bounds, end, national)
+                found = self._classify(text, bounds, span, national) if span else []
+            pending = None
+            for unit in found:
+                if unit.kind == GENERIC and in_name:
+                    return units
+                generic += unit.kind == GENERIC or unit.kind in ORG_WORDS
+                if generic > self.rule.max_generic:
+                    return units
+                in_name = unit.kind in PROPER_KINDS or (in_name and unit.kind not in ORG_WORDS)
+                units.append(unit)
+            if not found or text[found[-1].start - 1:found[-1].start] == "《":
+                return units  # a word outside the name, or a publication title (the whole name)
+            end = found[-1].start
+        return units
+
+    @staticmethod
+    def _piece_before(text: str, bounds: TokenBounds, suffix_start: int) -> tuple[int, int] | None:
+        """The start of the token that holds the suffix (民政|局), if the suffix does not start it."""
+        token = bounds.token_at(suffix_start)
+        return (token[0], suffix_start) if token and token[0] < suffix_start else None
+
+    def _piece_units(self, text: str, bounds: TokenBounds, suffix: tuple[int, int], piece: tuple[int, int],
+                     national: dict[int, int]) -> list[Unit]:
+        """The units of the start of the token that holds the suffix (民政|局). When the token is
+        an ordinary word, the piece is no name: a rare word is an organisation word (体|委,
+        女|队, 总|公司), a frequent one no organisation (干|部, 格|局). An unknown name glued to
+        a one-character suffix in an unknown token is the segmenter's guess (银企社 of 政银企社联动)."""
+        token = bounds.token_at(suffix[0])
+        entry = self.dictionary.entries.get(text[token[0]:token[1]]) if token else None
+        if entry is not None and entry[1] not in NAME_TAGS and piece[1] - piece[0] == 1 \
+                and text[piece[0]] not in ADMIN_CHARS:
+            return self._short_word(entry, piece)  # 体|委, 干|部: no need to look at the piece (but 温州|市|委)
+        found = self._classify(text, bounds, piece, national)
+        if found and (found[0].kind == GENERIC or self._known_name(text, found[0])):
+            return found  # 旅游|局, 日本|队
+        if entry is not None and entry[1] == ORG_TAG and not found:
+            return [Unit(piece[0], piece[1], ORG_WORD, piece[1])]  # 统计|局: the dictionary's organisation word
+        if entry is not None and entry[1] not in NAME_TAGS:
+            return self._short_word(entry, piece)
+        if piece[1] - piece[0] == 1 and not found:
+            return [Unit(piece[0], piece[1], ORG_WORD, piece[1])]  # 药|学会, 林|学院: one organisation word
+        glued = entry is None and suffix[1] - suffix[0] == 1
+        if found and glued and found[0].end == suffix[0] and not self._known_name(text, found[0]):
+            return []
+        return found
+
+    @staticmethod
+    def _short_word(entry: tuple[int, str], piece: tuple[int, int]) -> list[Unit]:
+        """The piece of an ordinary word holding the suffix: part of an organisation word when the
+        word is rare (体|委, 女|队), else the end of the name (干|部, 格|局)."""
+        rare = entry[1] in PIECE_TAGS and entry[0] < ORG_WORD_FREQUENCY
+        return [Unit(piece[0], piece[1], SHORT_ORG_WORD, piece[1])] if rare else []
+
+    def _known_name(self, text: str, unit: Unit) -> bool:
+        """A known place, or a word the dictionary tags as a name (not a guess of the segmenter)."""
+        word = text[unit.start:unit.end]
+        if unit.kind in (PLACE, COARSE, NATIONAL, MASKED):
+            return True
+        return unit.kind == NAME and (word in self.vocabulary.places or self.dictionary.entries.get(word) is not None)
+
+    def _word_before(self, text: str, bounds: TokenBounds, end: int, national: dict[int, int]
+                     ) -> tuple[int, int] | None:
+        """The word ending at `end`: a national body's name, a title in 《》, or a token."""
+        if end in national:
+            return national[end], end
+        if text[end - 1:end] == "》":
+            opening = text.rfind("《", max(0, end - MAX_TITLE - 2), end)
+            return (opening, end) if opening >= 0 else None
+        return bounds.token_before(end)
+
+    def _classify(self, text: str, bounds: TokenBounds, span: tuple[int, int], national: dict[int, int]
+                  ) -> list[Unit]:
+        """The unit(s) of one word, right to left; empty when the word ends the name."""
+        start, end = span
+        word = text[start:end]
+        if national.get(end) == start:
+            return [Unit(start, end, NATIONAL, end)]
+        if word.startswith("《"):
+            inner = word[1:-1]
+            return [Unit(start + 1, end - 1, NAME, end - 1)] if self._is_title(inner) else []
+        if ORDINAL.fullmatch(word):
+            return [Unit(start, end, GENERIC, end)]  # 第三|实验小学, 纺织|二|厂
+        if not is_han(word):
+            if PLACEHOLDER.fullmatch(word):
+                return [Unit(start, end, MASKED, end)]
+            return [Unit(start, end, NAME, end)] if LATIN_NAME.fullmatch(word) else []  # ABC|公司
+        if len(word) == 1:
+            return self._single(text, bounds, start, national)
+        inner = next((word[-n:] for n in range(min(len(word) - 1, self.longest_ending), 0, -1)
+                      if word[-n:] in self.inner_endings), None)
+        if inner is not None and word not in self.vocabulary.places:
+            cut = end - len(inner)
+            rest = self._classify(text, bounds, (start, cut), national)
+            if rest:
+                return [Unit(cut, end, ORG_WORD, end), *rest]
+        head = next((cut for cut in (3, 2) if len(word) - cut >= 2 and self._opens_name(word[:cut])), None)
+        if head is not None and self.dictionary.entries.get(word) is None:
+            rest = self._classify(text, bounds, (start + head, end), national)
+            first = self._word_unit(word[:head], start, start + head)
+            if rest and first:
+                return [*rest, first]  # 国家统计|局, 温州恒达: a place or qualifier glued to the name
+        unit = self._word_unit(word, start, end)
+        return [unit] if unit else []
+
+    def _opens_name(self, word: str) -> bool:
+        return word in self.vocabulary.coarse or word in self.vocabulary.places
+
+    def _word_unit(self, word: str, start: int, end: int) -> Unit | None:
+        vocabulary = self.vocabulary
+        stem = _admin_stem(word)
+        if stem and (stem in vocabulary.places or stem in vocabulary.coarse or self._is_admin_name(stem)):
+            kind = COARSE if stem in vocabulary.coarse else PLACE
+            return Unit(start, end, kind, start + len(stem))
+        if word in vocabulary.coarse:
+            return Unit(start, end, COARSE, end)
+        if word in vocabulary.stop_words or word in self.inner_endings:
+            return Unit(start, end, ORG_WORD, end)
+        if word in vocabulary.places or self._is_name(word) and not self._place_and_char(word):
+            return Unit(start, end, NAME, end)
+        if self._is_generic(word):
+            return Unit(start, end, GENERIC, end)
+        return None
+
+    def _single(self, text: str, bounds: TokenBounds, start: int, national: dict[int, int]) -> list[Unit]:
+        """A one-character word: an admin suffix joined to the name before it (温州|市|委), or
+        rare characters joined into a name the segmenter split (赛|孚)."""
+        char = text[start]
+        if char in ADMIN_CHARS:
+            before = self._word_before(text, bounds, start, national)
+            found = self._classify(text, bounds, before, national) if before else []
+            if found and found[0].kind in (NAME, MASKED, COARSE) and found[0].end == start:
+                head = found[0]
+                kind = PLACE if head.kind == NAME else head.kind
+                return [Unit(head.start, start + 1, kind, start), *found[1:]]
+            return []
+        if not self._is_rare_char(char):
+            return []
+        first = start
+        while (before := bounds.token_before(first)) and before[1] - before[0] == 1 \
+                and self._is_rare_char(text[before[0]]) and text[before[0]] not in ADMIN_CHARS:
+            first = before[0]
+        name = text[first:start + 1]
+        return [Unit(first, start + 1, NAME, start + 1)] if len(name) >= 2 and not self._common(name) else []
+
+    # ------------------------------------------------------------ the proper parts
+
+    def _proper_parts(self, text: str, units: list[Unit], suffix: tuple[int, int]) -> Iterator[Candidate]:
+        """The candidate for the body's own proper part: the proper word(s) nearest its generic
+        words (淳安 of 杭州市淳安县民政局, 恒达 of 浙江省恒达服饰有限公司); the places before it
+        are the places rules' (杭州市 is a place, 淳安县民政局 the body)."""
+        index = self._head(text, units)
+        if index is None or not self._names_a_body(text, units, index, text[suffix[0]:suffix[1]]):
+            return
+        head = units[index]
+        start = next(u.start for u in reversed(units) if u.kind in PROPER_KINDS)
+        full = text[start - (text[start - 1:start] == "《"):suffix[1]]
+        if head.kind in (PLACE, COARSE):
+            what = "place" if head.kind == PLACE else "national or coarse qualifier"
+            yield Candidate(head.start, head.core_end, self.rule.place_score,
+                            f"the {what} 「{text[head.start:head.core_end]}」 naming 「{full}」")
+        elif head.kind == NAME:
+            run = [head]
+            for unit in units[index + 1:]:
+                if unit.kind == MASKED:
+                    return  # XX新材科技有限公司: the name is masked already, 新材 describes it
+                if unit.kind != NAME or self._is_place(text, run[-1]):
+                    break  # a place opens a name (获聘|宁波大学, 温州恒达)
+                run.append(unit)
+            yield from self._name_run(text, run[::-1], full)
+
+    def _head(self, text: str, units: list[Unit]) -> int | None:
+        """The index of the proper unit nearest the suffix, past a qualifier that follows another
+        proper unit (恒达|国际|公司: the qualifier describes the firm, 恒达 names it)."""
+        index = next((i for i, unit in enumerate(units) if unit.kind in PROPER_KINDS), None)
+        while index is not None and index + 1 < len(units) and units[index + 1].kind in PROPER_KINDS \
+                and self._is_qualifier(text, units[index]):
+            index += 1
+        return index
+
+    def _names_a_body(self, text: str, units: list[Unit], index: int, suffix: str) -> bool:
+        """Whether the head and the words after it name a body rather than describe something."""
+        head = units[index]
+        with_admin_suffix = head.kind in (PLACE, COARSE) and head.core_end < head.end
+        if suffix in self.rule.place_suffixes and not with_admin_suffix:
+            return False  # 日本政府 is the place itself, 温州会展中心 a venue: only 温州市政府 is a body
+        if index == 0 and head.kind == COARSE and self._is_qualifier(text, head):
+            return False  # 中央政府, 国家队: a qualifier and a generic word describe, they do not name
+        if units[0].kind == SHORT_ORG_WORD:
+            known = head.kind in (PLACE, COARSE) or self._is_place(text, head)
+            return known or self.dictionary.entries.get(text[head.start:head.end]) is None  # not 科普|展厅
+        return True
+
+    def _name_run(self, text: str, run: list[Unit], full: str) -> Iterator[Candidate]:
+        start, end = run[0].start, run[-1].end
+        name = text[start:end]
+        if not 2 <= len(name) <= self.rule.max_name or name in self.vocabulary.stop_words:
+            return
+        if len(run) > 1 and self._common(name):
+            return
+        score = self.rule.place_score if name in self.vocabulary.places else self.rule.score
+        yield Candidate(start, end, score, f"the name 「{name}」 of 「{full}」")
+
+    # ------------------------------------------------------------ words
+
+    def _is_name(self, word: str) -> bool:
+        """Unknown to the dictionary (and not made of its words), or a rare word tagged as a name."""
+        entry = self.dictionary.entries.get(word)
+        if entry is None:
+            return not (self._compound_of_words(word) or self._word_and_function_char(word)
+                        or self._function_chars(word))
+        if set(word) <= DIRECTIONS:
+            return False
+        return entry[1] in NAME_TAGS and entry[0] < RARE_NAME.get(entry[1], VERY_FREQUENT_WORD)
+
+    def _is_admin_name(self, stem: str) -> bool:
+        """The name before an admin suffix: any word the dictionary does not call common (双溪|镇)."""
+        return not self.dictionary.is_common(stem) and not self._function_chars(stem[:1]) and \
+            not self._word_and_function_char(stem)
+
+    def _is_generic(self, word: str) -> bool:
+        entry = self.dictionary.entries.get(word)
+        if entry is None:
+            return self._compound_of_words(word)
+        return entry[1] in GENERIC_TAGS and not (entry[1] in VERB_TAGS and entry[0] >= VERY_FREQUENT_WORD)
+
+    def _place_and_char(self, word: str) -> bool:
+        """A place glued to a character that is no admin suffix (温州|级): a word about the place."""
+        return len(word) >= 3 and word[:-1] in self.vocabulary.places
+
+    def _function_chars(self, word: str) -> bool:
+        """A grammatical character (在, 的, 各) in the word, or two frequent characters and nothing
+        else (到县, 去市): the segmenter's leftovers rather than a name."""
+        dictionary = self.dictionary
+        if any(dictionary.entries.get(char, (0, ""))[1] in GRAMMATICAL_TAGS for char in word):
+            return True
+        return len(word) == 2 and all(dictionary.is_function_char(char) for char in word)
+
+    def _word_and_function_char(self, word: str) -> bool:
+        """A word glued to a function character by the segmenter (坐落|于, 在|温州)."""
+        if len(word) < 3:
+            return False
+        dictionary = self.dictionary
+        return (dictionary.is_function_char(word[-1]) and dictionary.is_common(word[:-1])) or \
+            (dictionary.is_function_char(word[0]) and dictionary.is_common(word[1:]))
+
+    def _compound_of_words(self, word: str) -> bool:
+        """Two dictionary words of two characters or more (政务服务, 科学技术)."""
+        return any(self._is_generic(word[:cut]) and self._is_generic(word[cut:])
+                   for cut in range(2, len(word) - 1)) if len(word) >= 4 else False
+
+    def _is_place(self, text: str, unit: Unit) -> bool:
+        return text[unit.start:unit.end] in self.vocabulary.places
+
+    def _is_qualifier(self, text: str, unit: Unit) -> bool:
+        return text[unit.start:unit.end] in self.vocabulary.qualifiers
+
+    @staticmethod
+    def _is_title(inner: str) -> bool:
+        """A title in 《》 right before a publication word names it, whatever its words."""
+        return 2 <= len(inner) <= MAX_TITLE and is_han(inner)
+
+    def _is_rare_char(self, char: str) -> bool:
+        return is_han(char) and not self.dictionary.is_function_char(char)
+
+    def _common(self, word: str) -> bool:
+        return word not in self.vocabulary.places and self.dictionary.is_common(word)
+
+
+def _admin_stem(word: str) -> str | None:
+    """`北京` of `北京市`: the part before an administrative suffix, two characters or more."""
+    if word[-1] not in ADMIN_ENDINGS:
+        return None
+    for suffix in ADMIN_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[:-len(suffix)]
+    return None
+
+
+class NationalNames:
+    """The names of national bodies found in a text, shared by the organisation rules: those of
+    the last text are remembered (every rule asks for the same text and tokens in turn)."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.matcher = TermMatcher({name: Entry(len(name), 1.0, name, False) for name in names})
+        self._last: tuple[str, TokenBounds, dict[int, int], frozenset[int]] | None = None
+
+    def names(self, text: str, bounds: TokenBounds) -> tuple[dict[int, int], frozenset[int]]:
+        """End → start of each name the segmenter keeps apart, and the offsets they cover."""
+        last = self._last
+        if last is None or last[0] is not text or last[1] is not bounds:
+            found = self._names(text, bounds)
+            inside = frozenset(offset for end, start in found.items() for offset in range(start, end))
+            last = self._last = (text, bounds, found, inside)
+        return last[2], last[3]
+
+    def _names(self, text: str, bounds: TokenBounds) -> dict[int, int]:
+        """民进 is no party in 居民|进行, nor 商务部 in 商务|部门; a title may follow (外交部长)."""
+        names = {}
+        for start, end, _ in leftmost_longest(self.matcher.matches(text)):
+            ends = end == len(text) or bounds.is_end(end) or (end - start > SHORT_NAME and text[end] == TITLE_CHAR)
+            if ends and bounds.is_start(start):
+                names[end] = start
+        return names
+
+
+@lru_cache(maxsize=4)
+def national_matcher(names: frozenset[str]) -> NationalNames:
+    return NationalNames(names)
+
+
+def vocabulary(rule: OrganisationRule) -> Vocabulary:
+    """The rule's word lists, read once per set of files."""
+    return _vocabulary(rule.places_file, rule.coarse_file, rule.world_file, rule.national_file, rule.stop_file)
+
+
+@lru_cache(maxsize=4)
+def _vocabulary(places_file: str | None, coarse_file: str | None, world_file: str | None,
+                national_file: str | None, stop_file: str | None) -> Vocabulary:
+    provinces, places = _cached_places(places_file) if places_file else (set(), set())
+    qualifiers = _words(coarse_file)
+    coarse = provinces | qualifiers | _words(world_file)
+    return Vocabulary(places=frozenset(places - coarse), coarse=frozenset(coarse), qualifiers=frozenset(qualifiers),
+                      national=frozenset(_words(national_file)), stop_words=frozenset(_words(stop_file)))
+
+
+def _words(file: str | None) -> set[str]:
+    return set(read_list(Path(file))) if file else set()
+
+
+def _cached_places(file: str) -> tuple[set[str], set[str]]:
+    """`_places`, cached on disk by the contents of the gazetteer and of this module (redact/cache.py):
+    reading the gazetteer and looking its short forms up takes a few tenths of a second."""
+    from redact import cache
+
+    name = cache.key("organisation-places", files=(file, __file__, _COMMON_WORDS_SOURCE))
+    provinces, places = cache.cached(name, lambda: _places(file, common_words()),
+                                     dump=lambda v: (sorted(v[0]), sorted(v[1])),
+                                     load=lambda v: (set(v[0]), set(v[1])))
+    return provinces, places
+
+
+def _places(file: str, dictionary: CommonWords) -> tuple[set[str], set[str]]:
+    """Province names (full and short), and the names of prefectures and counties; a county's short
+    form only when it is not a frequent word (比如, 通道)."""
+    provinces: set[str] = set()
+    places: set[str] = set()
+    for row in read_gazetteer(Path(file)):
+        names = [n for n in (row.name, row.short) if len(n) >= 2]
+        if row.level == "province":
+            provinces.update(names)
+        elif row.level == "prefecture":
+            places.update(names)
+        elif row.level == "county":
+            places.add(row.name)
+            if len(row.short) >= 2 and not dictionary.is_frequent_word(row.short):
+                places.add(row.short)
+    return provinces, places

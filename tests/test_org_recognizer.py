@@ -1,0 +1,211 @@
+"""The organisation recognizer (redact/recognizers/organisation.py) with the shipped rules of
+rules/organisations.yaml, on hand-segmented, made-up sentences (the pkuseg model is never loaded).
+
+`["杭州市", "淳安县", "民政局"]` is the text 杭州市淳安县民政局 segmented into three tokens; the expected
+values are the texts of the findings.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from redact.recognizers import build_recognizer
+from redact.recognizers.base import TokenBounds, is_han
+from redact.recognizers.organisation import OrganisationRecognizer
+from redact.errors import RuleErrors
+from redact.rules import OrganisationRule, RuleSet, load_rules, read_list
+
+VOCAB = Vocab()
+RULES = Path(__file__).resolve().parent.parent / "rules"
+
+
+@lru_cache(maxsize=1)
+def ruleset() -> RuleSet:
+    return load_rules()
+
+
+@lru_cache(maxsize=None)
+def recognizer(rule_id: str) -> OrganisationRecognizer:
+    rule = next(r for r in ruleset().rules if r.id == rule_id)
+    assert isinstance(rule, OrganisationRule)
+    return build_recognizer(rule)
+
+
+def found(rule_id: str, words: list[str]) -> list[str]:
+    text = "".join(words)
+    bounds = TokenBounds(Doc(VOCAB, words=words, spaces=[False] * len(words)))
+    return [text[c.start:c.end] for c in recognizer(rule_id).candidates(text, bounds)]
+
+
+@pytest.mark.parametrize(("rule_id", "words", "expected"), [
+    # place + function: the body's own place is the finding, its admin suffix and function stay
+    ("org-government", ["新昌县", "政务", "服务", "办公室"], ["新昌"]),
+    ("org-government", ["杭州市", "淳安县", "民政局"], ["淳安"]),
+    ("org-government", ["台州市", "椒江区", "交通", "运输局"], ["椒江"]),
+    ("org-government", ["绍兴市", "中级", "人民法院", "判决"], ["绍兴"]),
+    ("org-government", ["获", "温州市", "委", "书记", "批示"], ["温州"]),
+    ("org-government", ["中共", "新昌县", "委"], ["新昌"]),
+    # an unknown place with its admin suffix is a place all the same
+    ("org-government", ["双溪", "镇", "人民政府"], ["双溪"]),
+    # a province or a national qualifier is the proper part: found, and kept by the allow-list
+    ("org-government", ["浙江省", "人民政府", "办公厅"], ["浙江"]),
+    ("org-government", ["国家", "档案局", "发布"], ["国家"]),
+    ("org-government", ["江西省", "教委"], ["江西"]),
+    # a title may follow the suffix
+    ("org-government", ["淳安县", "民政局", "长"], ["淳安"]),
+    # no proper part: nothing (STYLE.md keeps 县政务服务办公室, 市农业农村局)
+    ("org-government", ["县", "政务", "服务", "办公室"], []),
+    ("org-government", ["市", "农业", "农村局"], []),
+    ("org-government", ["各", "部门"], []),
+    ("org-government", ["有关", "部门"], []),
+    ("org-government", ["党委", "书记"], []),
+    ("org-government", ["县委", "书记"], []),
+    ("org-government", ["把握", "全局"], []),
+    ("org-government", ["为", "老干部", "服务"], []),
+    ("org-government", ["在", "我", "局"], []),
+    # a government or centre after a bare place is the place itself or a venue
+    ("org-government", ["日本", "政府", "表示"], []),
+    ("org-government", ["温州", "会展", "中心"], []),
+    ("org-government", ["温州市", "政府"], ["温州"]),
+    # a qualifier right before a generic word describes, it does not name
+    ("org-government", ["中央", "政府"], []),
+    # an ordinary word ending in the suffix is a body only after a place
+    ("org-government", ["二十大", "精神", "开局"], []),
+    ("org-government", ["气象", "科普", "展厅"], []),
+])
+def test_government_bodies(rule_id, words, expected):
+    assert found(rule_id, words) == expected
+
+
+@pytest.mark.parametrize(("rule_id", "words", "expected"), [
+    # companies: the name, not the industry words or the place kept before it
+    ("org-company", ["恒达", "科技", "公司"], ["恒达"]),
+    ("org-company", ["温州", "恒达", "科技", "公司"], ["温州恒达"]),
+    ("org-company", ["浙江省", "恒达", "服饰", "有限", "公司"], ["恒达"]),
+    ("org-company", ["推动", "恒吉", "集团", "实业", "有限公司"], ["恒吉"]),
+    ("org-company", ["行业", "党委", "下属", "赛孚", "公司", "获评"], ["赛孚"]),
+    ("org-company", ["依托", "赛孚", "公司"], ["赛孚"]),
+    ("org-company", ["纺织", "二", "厂"], []),
+    ("org-company", ["ABC", "公司"], ["ABC"]),
+    ("org-company", ["XX", "科技", "公司"], []),
+    ("org-company", ["xx", "新材", "科技", "有限公司"], []),
+    ("org-company", ["该", "公司"], []),
+    ("org-company", ["公司", "治理"], []),
+    ("org-company", ["在", "宁波", "成立", "公司"], []),
+    # banks and their branches; the national bank is kept by its own rule
+    ("org-finance", ["工行", "椒江", "支行"], ["椒江"]),
+    ("org-finance", ["中国", "工商", "银行", "温州", "分行"], ["温州"]),
+    ("org-finance", ["农商", "银行", "、", "温州", "银行"], ["温州"]),
+    ("org-finance", ["向", "农商", "银行", "延伸"], []),
+    # schools, hospitals; a place opens a name
+    ("org-education-health", ["与", "宁波", "大学", "科学技术", "学院", "合作"], ["宁波"]),
+    ("org-education-health", ["获聘", "宁波", "大学"], ["宁波"]),
+    ("org-education-health", ["北仑", "中医院"], ["北仑"]),
+    ("org-education-health", ["我", "院"], []),
+    # media
+    ("org-media", ["温州", "日报"], ["温州"]),
+    ("org-media", ["《", "江南", "农事", "》", "杂志"], ["江南农事"]),
+    ("org-media", ["本报", "讯"], []),
+    ("org-media", ["政", "银企社", "联动"], []),
+    # associations and teams
+    # a place opens a name: the places before it are the place rules' (杭州)
+    ("org-association", ["杭州", "平阳", "商会"], ["平阳"]),
+    ("org-association", ["中国", "药学会"], ["中国"]),
+    ("org-association", ["力争", "创成", "温州级", "示范性", "合作社"], []),
+    ("org-association", ["县", "慈善", "总会"], []),
+    # parties: a party after a country; the Party's own words are no party names
+    ("org-party", ["德国", "绿党", "执政"], ["德国"]),
+    ("org-party", ["全面", "从严", "治党"], []),
+    ("org-party", ["入党", "积极分子"], []),
+    ("org-party", ["深入", "学习", "党史"], []),
+    # welfare institutes and prisons after a place
+    ("org-education-health", ["双溪", "乡", "敬老院"], ["双溪"]),
+    ("org-government", ["温州", "监狱"], ["温州"]),
+    ("org-team", ["邀请", "温州", "代表队"], ["温州"]),
+    ("org-team", ["日本", "队"], ["日本"]),
+    ("org-team", ["积极", "开展", "少先队", "工作"], []),
+    # ordinary words that the dictionary tags as names, and directions, are no names
+    ("org-team", ["摩托车", "队"], []),
+    ("org-government", ["促进", "中西部", "发展"], []),
+])
+def test_other_bodies(rule_id, words, expected):
+    assert found(rule_id, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["国务院", "办公厅", "印发"], ["国务院办公厅"]),
+    (["国家", "统计局", "发布"], ["国家统计局"]),
+    (["外交部", "长", "表示"], ["外交部"]),
+    (["据", "新华社", "报道"], ["新华社"]),
+    (["与", "工行", "椒江", "支行"], ["工行"]),
+    (["全面", "贯彻", "党", "的", "二十大", "精神"], ["二十大"]),
+    (["中共", "十四大", "以来"], ["中共", "十四大"]),
+    # a national name must be whole tokens: 民进 is no party in 居民|进行, nor 商务部 in 商务|部门
+    (["居民", "进行", "登记"], []),
+    (["省市", "商务", "部门"], []),
+])
+def test_national_bodies(words, expected):
+    assert found("org-national", words) == expected
+
+
+def test_a_national_name_is_never_split_by_the_suffix_rules():
+    assert found("org-media", ["据", "新华社", "报道"]) == []
+    assert found("org-government", ["外交部", "发言人"]) == []
+
+
+def test_coarse_and_national_findings_are_kept_by_the_allow_list():
+    allowed = ruleset().allow_terms
+    for term in ("国务院", "新华社", "工行", "联合国", "国家", "中央"):
+        assert term in allowed, term
+    for term in ("恒达", "温州", "新昌"):
+        assert term not in allowed, term
+
+
+def test_places_win_the_span_for_the_body():
+    """A body's place is found above the place rules' scores, so the span reads as ORG."""
+    government = next(r for r in ruleset().rules if r.id == "org-government")
+    places = next(r for r in ruleset().rules if r.id == "division-gazetteer")
+    assert government.place_score > max(places.score, places.locality.home_score)
+
+
+def test_every_organisation_rule_is_described():
+    rules = [r for r in ruleset().rules if isinstance(r, OrganisationRule)]
+    assert len(rules) >= 7
+    assert all(r.description for r in rules)
+    assert all(r.label == "ORG" for r in rules)
+
+
+def test_an_organisation_rule_is_validated(tmp_path):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "org.yaml").write_text(
+        "rules:\n  - id: org-x\n    kind: organisation\n    label: ORG\n    suffixes: [局]\n"
+        "    national_file: none.txt\n    colour: red\n", encoding="utf-8")
+    with pytest.raises(RuleErrors) as caught:
+        load_rules(tmp_path)
+    messages = sorted(e.reason for e in caught.value.errors)
+    assert messages == ["colour: unknown key"]
+
+
+def test_an_organisation_rule_needs_its_files(tmp_path):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "org.yaml").write_text(
+        "rules:\n  - id: org-x\n    kind: organisation\n    label: ORG\n    suffixes: [局]\n"
+        "    national_file: none.txt\n", encoding="utf-8")
+    with pytest.raises(RuleErrors) as caught:
+        load_rules(tmp_path)
+    assert [e.reason for e in caught.value.errors] == ["national_file: file not found: none.txt"]
+
+
+@pytest.mark.parametrize("name", ["org_national.txt", "org_coarse.txt"])
+def test_org_lexicons_are_clean(name):
+    path = RULES / "lexicons" / name
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("#"), "a header comment explains the list"
+    entries = read_list(path)
+    assert entries and all(is_han(entry) for entry in entries)
+    assert len(entries) == len(set(entries)), "no duplicates"

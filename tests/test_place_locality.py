@@ -1,0 +1,183 @@
+"""Locality inference and rescoring (redact/locality.py) on a small made-up gazetteer.
+
+A local document (most of its places are home places) treats far short forms as comparisons;
+a newspaper-like text keeps distinctive far short forms (prefectures, counties that are no
+ordinary word), and trusts neither the township short forms nor the villages of its chance
+"locality".
+"""
+
+from __future__ import annotations
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from redact.findings import Finding
+from redact.locality import Locality, LocalityModel, infer_locality, listed_siblings
+from redact.recognizers.base import TokenBounds
+from redact.rules import GazetteerRule, LocalitySettings
+
+VOCAB = Vocab()
+TAIZHOU = "浙江省/台州市"
+JIAOJIANG = f"{TAIZHOU}/椒江区"
+DIVISIONS = [
+    "浙江省\t浙江\tprovince\t",
+    "台州市\t台州\tprefecture\t浙江省",
+    f"椒江区\t椒江\tcounty\t{TAIZHOU}",
+    f"下陈街道\t下陈\ttownship\t{JIAOJIANG}",
+    f"海门街道\t海门\ttownship\t{JIAOJIANG}",
+]
+VILLAGES = [f"凤洋村\t凤洋\tvillage\t{JIAOJIANG}/下陈街道"]
+FAR = {  # far short forms: text → (evidence path)
+    "南通": "江苏省/南通市",
+    "敦煌": "甘肃省/酒泉市/敦煌市",
+    "丰满": "吉林省/吉林市/丰满区",
+    "塔上": "河北省/石家庄市/平山县/塔上镇",
+}
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> LocalityModel:
+    root = tmp_path_factory.mktemp("gazetteer")
+    (root / "divisions.tsv").write_text("\n".join(DIVISIONS) + "\n", encoding="utf-8")
+    (root / "villages.tsv").write_text("\n".join(VILLAGES) + "\n", encoding="utf-8")
+    settings = LocalitySettings(villages_file=str(root / "villages.tsv"), remote_short_score=0.4,
+                                generic_after=("路", "街", "大道", "社"))
+    rule = GazetteerRule(id="division-gazetteer", kind="gazetteer", label="PLACE", file=str(root / "divisions.tsv"),
+                         levels=("prefecture", "county", "township"), score=0.9, short_score=0.7,
+                         keep_suffixes=("市", "区", "街道"), locality=settings)
+    return LocalityModel(rule)
+
+
+def bounds(words: list[str]) -> TokenBounds:
+    return TokenBounds(Doc(VOCAB, words=words, spaces=[False] * len(words)))
+
+
+def short_form(text: str, word: str, path: str, occurrence: int = 0) -> Finding:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(word, start + 1)
+    return Finding(start, start + len(word), word, "PLACE", "division-gazetteer", "GazetteerRecognizer", 0.7,
+                   f"short form of {path}", evidence=(path,))
+
+
+def scores(findings: list[Finding]) -> dict[str, float]:
+    """The best score of each text (a home name may be found twice: gazetteer and locality)."""
+    best: dict[str, float] = {}
+    for f in findings:
+        best[f.text] = max(best.get(f.text, 0.0), f.score)
+    return best
+
+
+def test_a_local_document_holds_most_of_its_places_at_home():
+    text = "椒江下陈和南通"
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道"),
+                short_form(text, "南通", FAR["南通"])]
+    locality = infer_locality(findings)
+    assert locality is not None and locality.path == JIAOJIANG
+    assert locality.share == round(2 / 3, 2) and locality.is_dominant
+
+
+def test_names_without_a_division_path_do_not_vote():
+    text = "椒江下陈美国"
+    kept = Finding(4, 6, "美国", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("美国",))
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道"), kept]
+    assert infer_locality(findings).share == 1.0
+
+
+def test_in_a_local_document_far_short_forms_are_comparisons(model):
+    words = ["椒江", "下陈", "赴", "南通", "、", "敦煌", "学习"]
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道"),
+                short_form(text, "南通", FAR["南通"]), short_form(text, "敦煌", FAR["敦煌"])]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    got = scores(adjusted)
+    assert got["椒江"] == got["下陈"] == 0.95  # home places
+    assert got["南通"] == got["敦煌"] == 0.4
+
+
+def newspaper() -> tuple[list[str], list[Finding]]:
+    """A text naming places all over the country; its inferred locality is chance."""
+    words = ["椒江", "下陈", "凤洋", "社", "，", "南通", "、", "敦煌", "、", "丰满", "、", "塔上"]
+    others = [f"外地{n}" for n in range(8)]
+    words += others
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    findings += [short_form(text, word, path) for word, path in FAR.items()]
+    findings += [short_form(text, word, f"某省/某市{n}/某县") for n, word in enumerate(others)]
+    return words, findings
+
+
+def test_in_a_newspaper_text_distinctive_far_short_forms_pass(model):
+    words, findings = newspaper()
+    text = "".join(words)
+    locality, adjusted = model.apply(findings, text, bounds(words))
+    assert locality is not None and not locality.is_dominant
+    got = scores(adjusted)
+    assert got["南通"] == 0.7  # a prefecture
+    assert got["敦煌"] == 0.7  # a county that is no ordinary word
+    assert got["丰满"] == 0.4  # an ordinary word (plump)
+    assert got["塔上"] == 0.4  # a township short form
+    assert got["下陈"] == 0.4  # the chance locality's townships are not trusted …
+    assert "凤洋" not in got  # … nor are its villages looked for
+
+
+def test_without_a_locality_only_distinctive_short_forms_pass(model):
+    words = ["赴", "敦煌", "、", "丰满", "、", "塔上"]
+    text = "".join(words)
+    findings = [short_form(text, word, FAR[word]) for word in ("敦煌", "丰满", "塔上")]
+    locality, adjusted = model.apply(findings, text, bounds(words))
+    assert locality is None
+    assert scores(adjusted) == {"敦煌": 0.7, "丰满": 0.4, "塔上": 0.4}
+
+
+def test_home_villages_are_found_in_a_local_document(model):
+    words = ["椒江", "下陈", "凤洋", "社", "征迁"]
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    assert "凤洋" in scores(adjusted)  # 社 is a generic word after a home name
+
+
+def test_other_rules_findings_are_not_rescored(model):
+    words = ["椒江", "下陈", "美方"]
+    text = "".join(words)
+    kept = Finding(4, 5, "美", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("美国",))
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道"), kept]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    assert kept in adjusted
+
+
+def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: frozenset[str] = frozenset()
+                  ) -> list[str]:
+    text = "".join(words)
+    found = listed_siblings(list(findings), text, bounds(words), 0.7, ("路", "街", "大道"), stop_words)
+    return sorted(f.text for f in found)
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # a list of roads after a masked one: the names, even common words, without their suffix
+    (["汇总", "XX大道", "、", "北大路", "、", "解放", "街", "、", "胜利街", "等"], ["北大", "胜利", "解放"]),
+    # a "suffix" that belongs to another word ends nothing
+    (["推进", "XX路", "、", "城市", "道路", "建设"], []),
+    # a placeholder before a unit stands for a figure, not a place
+    (["分到", "XX亩", "田", "、", "XX亩", "地"], []),
+    # without a suffix on the anchor, items must be unknown words
+    (["XX", "、", "梅棠雅集", "等"], ["梅棠雅集"]),
+    (["XX", "、", "建设", "等"], []),
+])
+def test_listed_siblings(words, expected):
+    assert sibling_texts(words, stop_words=frozenset({"解放"})) == expected
+
+
+def test_countries_and_provinces_anchor_no_siblings():
+    words = ["美国", "、", "欧盟", "等"]
+    kept = Finding(0, 2, "美国", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("美国",))
+    assert sibling_texts(words, [kept]) == []
+    local = Finding(0, 2, "椒江", "PLACE", "division-gazetteer", "GazetteerRecognizer", 0.9, "r",
+                    evidence=(JIAOJIANG,))
+    assert sibling_texts(["椒江", "、", "梅棠雅集", "等"], [local]) == ["梅棠雅集"]
+
+
+def test_locality_share_defaults_to_a_local_document():
+    assert Locality("浙江省/台州市", 2.0, ("台州",)).is_dominant

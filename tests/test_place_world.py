@@ -1,0 +1,154 @@
+"""Places outside China's divisions (countries, regions, world cities) and one-character
+abbreviations (美 = 美国, 京 = 北京, 杭甬 = 杭州 + 宁波), on hand-segmented text.
+
+The shipped `world-places` rule is used as it is; the allow-list keeps what it finds, except runs
+naming prefectures and parts of provinces, which STYLE.md §2 masks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from redact.findings import Finding
+from redact.recognizers.base import Candidate, TokenBounds
+from redact.recognizers.lexicon import LexiconRecognizer, lexicon_words, read_abbreviations
+from redact.resolve import ResolveSettings, resolve
+from redact.rules import LexiconRule, Profile
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+VOCAB = Vocab()
+
+
+def shipped_world_rule(**overrides) -> LexiconRule:
+    entries = yaml.safe_load((RULES_DIR / "places.yaml").read_text(encoding="utf-8"))["rules"]
+    entry = next(e for e in entries if e["id"] == "world-places")
+    entry = {**entry, "terms_file": str(RULES_DIR / entry["terms_file"]),
+             "abbreviations_file": str(RULES_DIR / entry["abbreviations_file"]), **overrides}
+    return LexiconRule.model_validate(entry)
+
+
+@pytest.fixture(scope="module")
+def world() -> LexiconRecognizer:
+    return LexiconRecognizer(shipped_world_rule())
+
+
+def run(recognizer: LexiconRecognizer, words: list[str]) -> list[Candidate]:
+    doc = Doc(VOCAB, words=words, spaces=[False] * len(words))
+    return list(recognizer.candidates("".join(words), TokenBounds(doc)))
+
+
+def spans(recognizer: LexiconRecognizer, words: list[str]) -> list[str]:
+    text = "".join(words)
+    return sorted(text[c.start:c.end] for c in run(recognizer, words))
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # names of the list, whole tokens or with a word pkuseg glues to them
+    (["美国", "和", "日本", "的", "合作"], ["日本", "美国"]),
+    (["美国人", "在", "东南亚", "投资"], ["东南亚", "美国"]),
+    (["赴", "纽约", "考察"], ["纽约"]),
+    # a two-character name inside another word is no name (也门|口, 加|纳入)
+    (["他", "也门口", "站", "着"], []),
+    (["加", "纳入", "规划"], []),
+    # 中国队 is a team, not the country
+    (["中国队", "获胜"], []),
+])
+def test_world_names(world, words, expected):
+    assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # a run of abbreviations that pkuseg keeps whole, or followed by a link word
+    (["欧美", "国家"], ["欧美"]),
+    (["中", "美", "两", "国", "关系"], ["中美"]),
+    (["京沪", "高速", "铁路"], ["京沪"]),
+    (["中", "美", "作为", "大国"], ["中美"]),  # each its own token
+    # a list of single characters
+    (["中", "、", "美", "、", "日", "、", "英", "等", "国"], ["中", "日", "美", "英"]),
+    # before or after a word that takes a place
+    (["访华", "期间"], ["华"]),
+    (["抵", "京", "访问"], ["京"]),
+    (["美方", "表示"], ["美"]),
+    (["日军", "侵略"], ["日"]),
+    (["接待", "中外", "游客"], ["中"]),
+    # ordinary words made of the same characters
+    (["非法", "占用"], []),
+    (["美德"], []),
+    (["西方", "国家"], []),
+    (["土方", "工程"], []),
+    (["港外", "锚地"], []),
+    (["法人", "代表"], []),
+    (["新", "、", "老", "干部"], []),
+    (["在", "新", "的", "起点"], []),
+    (["加", "方便"], []),
+    (["越来越", "多"], []),
+])
+def test_kept_abbreviations(world, words, expected):
+    assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # runs naming prefectures and parts of provinces are masked (no evidence the allow-list keeps)
+    (["杭甬", "复线", "三期"], ["杭甬"]),
+    (["建设", "浙南", "最大", "的"], ["浙南"]),
+    (["打造", "滇西", "最美"], ["滇西"]),
+])
+def test_local_abbreviations(world, words, expected):
+    candidates = run(world, words)
+    assert spans(world, words) == expected
+    assert all(c.score == 0.75 and not c.evidence for c in candidates)
+
+
+@pytest.mark.parametrize("words", [
+    ["温泉", "度假"],  # 温 + 泉 (温州, 泉州) without a link word
+    ["老汉", "说"],
+    ["陕西", "省"],  # the province itself, not a part of one
+])
+def test_no_local_run_without_context(world, words):
+    assert spans(world, words) == []
+
+
+def test_evidence_is_the_names_an_abbreviation_stands_for(world):
+    [candidate] = run(world, ["美方", "表示"])
+    assert candidate.evidence == ("美国",) and "美方" in candidate.reason
+    [run_candidate] = run(world, ["京沪", "铁路"])
+    assert run_candidate.evidence == ("北京", "上海")
+    [name] = run(world, ["日本", "的"])
+    assert name.evidence == ("日本",)
+
+
+def test_the_allow_list_keeps_an_abbreviation_of_kept_names_only():
+    profile = Profile(id="upper")
+    settings = ResolveSettings(profile=profile, allow_terms={"美国": "world", "北京": "provinces"})
+    kept = Finding(0, 1, "美", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("美国",))
+    mixed = Finding(2, 4, "京杭", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("北京", "杭州"))
+    surname = Finding(5, 6, "美", "PERSON", "person-title", "PersonRecognizer", 0.9, "r")
+    resolution = resolve([kept, mixed, surname], "美、京杭 美书记", settings)
+    assert [f.text for f in resolution.masked] == ["京杭", "美"]
+    assert [f.label for f in resolution.masked] == ["PLACE", "PERSON"]
+    assert [n.why for n in resolution.near_misses] == ["allow-listed by world"]
+
+
+def test_short_terms_are_not_forced_into_pkuseg_words():
+    words = lexicon_words([shipped_world_rule()])
+    assert "东南亚" in words and "澳大利亚" in words
+    assert "中国" not in words and "美国" not in words  # 发展|中国|家 would follow
+
+
+def test_abbreviation_table_is_well_formed():
+    table = read_abbreviations(RULES_DIR / "lexicons" / "place_abbreviations.tsv")
+    assert {a.name for a in table["美"]} == {"美国"}
+    assert {(a.name, a.kept) for a in table["台"]} == {("台湾", True), ("台州", False)}
+    assert all(len(c) == 1 for c in table)
+
+
+def test_bad_abbreviation_line_is_an_error(tmp_path):
+    path = tmp_path / "abbreviations.tsv"
+    path.write_text("美国\t美国\tcountry\tlist\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad abbreviation line"):
+        read_abbreviations(path)

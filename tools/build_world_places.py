@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Build the list of places outside China's divisions: countries, regions, oceans, world cities.
+
+Country names come from the Chinese (zh_CN) translations of ISO 3166-1/-2/-3 that the
+``pycountry`` wheel on PyPI ships (from Debian's iso-codes, LGPL-2.1).  The wheel is only
+opened as a zip archive; pycountry is never imported or installed.  The other sections are
+written here from general knowledge: common names of countries, continents, regions, seas,
+world cities, and the national-scale names of China (rivers, regions) that name no locality.
+
+A name that is also the name or short form of a Chinese division or village (黑山, 南海,
+岭南 …) is left out: the list is allow-listed (STYLE.md §2 keeps countries and provinces), and a
+Chinese place must stay maskable.
+
+Output: ``rules/lexicons/world_places.txt`` (sorted within each section, deterministic).
+
+Usage::
+
+    python tools/build_world_places.py                         # download the pinned wheel
+    python tools/build_world_places.py --wheel path/to/pycountry-*.whl
+"""
+
+from __future__ import annotations
+
+import argparse
+import gettext
+import gzip
+import io
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+PYCOUNTRY_VERSION = "26.2.16"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+LEXICONS = REPO_ROOT / "rules" / "lexicons"
+OUTPUT = LEXICONS / "world_places.txt"
+DIVISION_FILES = (LEXICONS / "admin_divisions.tsv", LEXICONS / "admin_villages.tsv.gz")
+# ISO codes whose subdivisions are Chinese divisions (already in the gazetteer).
+CHINESE_CODES = frozenset({"CN", "TW", "HK", "MO"})
+# Generic endings of foreign subdivisions; the stem is added too when it has 3+ characters.
+SUBDIVISION_SUFFIXES = ("自治共和国", "共和国", "自治区", "特区", "地区", "州", "省", "县", "郡", "邦", "市", "都", "府", "区")
+MIN_SUBDIVISION = 3
+# Name fields of an ISO record, in the order they are read.
+NAME_FIELDS = ("name", "common_name", "official_name")
+
+COMMON_COUNTRY_NAMES = """
+    俄国 苏联 前苏联 东德 西德 民主德国 联邦德国 南斯拉夫 捷克斯洛伐克 英格兰 苏格兰 威尔士 北爱尔兰
+    大不列颠 沙特 危地马拉 马耳他 柬埔寨 吉尔吉斯斯坦 叙利亚 老挝 朝鲜 韩国 伊朗 委内瑞拉 玻利维亚
+    坦桑尼亚 摩尔多瓦 印尼 澳洲 美利坚 孟加拉国 马其顿 波黑 刚果金 刚果布 埃斯瓦蒂尼 斯威士兰
+    科特迪瓦 象牙海岸 巴勒斯坦 梵蒂冈 缅甸 越南 泰国 菲律宾 新加坡 马来西亚 文莱 东帝汶
+"""
+REGIONS = """
+    亚洲 欧洲 非洲 美洲 北美洲 南美洲 中美洲 拉丁美洲 大洋洲 南极洲 北美 南美 拉美 东亚 东北亚 东南亚
+    南亚 中亚 西亚 北非 东非 西非 南部非洲 中东 近东 远东 西欧 东欧 北欧 南欧 中欧 中东欧 巴尔干
+    高加索 西伯利亚 斯堪的纳维亚 加勒比 亚太 欧亚 亚欧 欧美 亚非 亚非拉 撒哈拉 南极 北极 北极圈
+    太平洋 大西洋 印度洋 北冰洋 地中海 加勒比海 波罗的海 黑海 红海 里海 死海 阿拉伯海 日本海 鄂霍次克海
+    波斯湾 墨西哥湾 孟加拉湾 亚丁湾 马六甲海峡 英吉利海峡 直布罗陀海峡 白令海峡 霍尔木兹海峡
+    苏伊士运河 巴拿马运河 喜马拉雅 喜马拉雅山 阿尔卑斯山 安第斯山 落基山 乞力马扎罗 尼罗河 亚马孙河
+    亚马逊河 密西西比河 多瑙河 莱茵河 伏尔加河 泰晤士河 塞纳河 湄公河 恒河 幼发拉底河 底格里斯河
+    约旦河 撒哈拉沙漠 珠穆朗玛峰 珠峰 加沙 戈兰高地 克什米尔 巴伐利亚 夏威夷 阿拉斯加 加州
+    西奈半岛 朝鲜半岛 阿拉伯半岛 伊比利亚半岛 巴尔干半岛 印度半岛 中南半岛
+"""
+WORLD_CITIES = """
+    东京 大阪 京都 横滨 名古屋 神户 札幌 福冈 广岛 长崎 冲绳 首尔 釜山 仁川 平壤 河内 胡志明市 岘港
+    曼谷 清迈 万象 金边 仰光 内比都 吉隆坡 槟城 雅加达 巴厘岛 马尼拉 新德里 德里 孟买 加尔各答
+    班加罗尔 金奈 卡拉奇 伊斯兰堡 拉合尔 达卡 科伦坡 加德满都 喀布尔 德黑兰 巴格达 大马士革 贝鲁特
+    耶路撒冷 特拉维夫 安曼 利雅得 吉达 麦加 迪拜 阿布扎比 多哈 科威特城 马斯喀特 萨那 安卡拉
+    伊斯坦布尔 塔什干 阿拉木图 阿斯塔纳 比什凯克 杜尚别 阿什哈巴德 乌兰巴托 第比利斯 埃里温 巴库
+    莫斯科 圣彼得堡 海参崴 符拉迪沃斯托克 新西伯利亚 伊尔库茨克 哈巴罗夫斯克 基辅 明斯克 华沙
+    布拉格 维也纳 布达佩斯 布加勒斯特 索非亚 贝尔格莱德 萨格勒布 卢布尔雅那 布拉迪斯拉发 雅典 罗马
+    米兰 威尼斯 佛罗伦萨 那不勒斯 都灵 马德里 巴塞罗那 里斯本 柏林 汉堡 慕尼黑 法兰克福 科隆 波恩
+    杜塞尔多夫 斯图加特 汉诺威 莱比锡 巴黎 马赛 里昂 尼斯 斯特拉斯堡 戛纳 伦敦 曼彻斯特 利物浦
+    伯明翰 爱丁堡 格拉斯哥 牛津 剑桥 都柏林 阿姆斯特丹 鹿特丹 海牙 布鲁塞尔 安特卫普 日内瓦 苏黎世
+    伯尔尼 洛桑 达沃斯 斯德哥尔摩 奥斯陆 哥本哈根 赫尔辛基 雷克雅未克 里加 维尔纽斯 塔林 华盛顿
+    纽约 洛杉矶 旧金山 芝加哥 波士顿 费城 西雅图 休斯敦 达拉斯 迈阿密 亚特兰大 底特律 拉斯维加斯
+    檀香山 硅谷 曼哈顿 好莱坞 渥太华 多伦多 温哥华 蒙特利尔 魁北克 墨西哥城 哈瓦那 巴西利亚
+    里约热内卢 圣保罗 布宜诺斯艾利斯 圣地亚哥 利马 波哥大 加拉加斯 基多 蒙得维的亚 拉巴斯 开罗
+    内罗毕 亚的斯亚贝巴 拉各斯 阿布贾 约翰内斯堡 开普敦 比勒陀利亚 德班 达累斯萨拉姆 喀土穆 阿尔及尔
+    拉巴特 卡萨布兰卡 达喀尔 阿克拉 罗安达 哈拉雷 卢萨卡 坎帕拉 基加利 悉尼 墨尔本 堪培拉 布里斯班
+    珀斯 阿德莱德 惠灵顿 奥克兰
+"""
+NATIONAL_NAMES = """
+    中国 中华 华夏 神州 长江 黄河 珠江 淮河 海河 辽河 松花江 雅鲁藏布江 澜沧江 长城 万里长城 秦岭
+    昆仑山 喜马拉雅山脉 青藏高原 黄土高原 云贵高原 内蒙古高原 华北平原 东北平原 长江三角洲 珠江三角洲
+    长三角 珠三角 京津冀 粤港澳 大湾区 港澳 港澳台 台湾海峡 黄海 渤海 华北 华东 华南 华中 东北
+    西北 西南 中原 江南 关中 塞北 江淮 江浙 江浙沪 两广 两湖 大西北 大西南
+"""
+SECTIONS_WRITTEN_HERE = (
+    ("common names of countries", COMMON_COUNTRY_NAMES),
+    ("continents, regions, seas, straits, rivers and mountains of world scale", REGIONS),
+    ("world cities", WORLD_CITIES),
+    ("national-scale names of China (no locality)", NATIONAL_NAMES),
+)
+
+
+def download_wheel(dest: Path, version: str) -> Path:
+    """Fetch the pinned pycountry wheel with pip (no dependencies) into `dest`."""
+    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                    f"pycountry=={version}", "-d", str(dest)], check=True)
+    wheels = sorted(dest.glob(f"pycountry-{version}-*.whl"))
+    if not wheels:
+        raise SystemExit(f"pip did not produce a pycountry {version} wheel in {dest}")
+    return wheels[0]
+
+
+def iso_names(wheel: zipfile.ZipFile, standard: str) -> Iterator[tuple[str, str]]:
+    """(code, Chinese name) for every name field of every record of one ISO 3166 part."""
+    records = json.loads(wheel.read(f"pycountry/databases/iso{standard}.json"))[standard]
+    catalog = wheel.read(f"pycountry/locales/zh_CN/LC_MESSAGES/iso{standard}.mo")
+    translations = gettext.GNUTranslations(io.BytesIO(catalog))
+    for record in records:
+        code = record.get("alpha_2") or record.get("alpha_4") or record.get("code", "")
+        for field in NAME_FIELDS:
+            if record.get(field):
+                translated = translations.gettext(record[field])
+                if translated != record[field]:
+                    yield code, translated
+
+
+def subdivision_names(names: Iterable[tuple[str, str]]) -> Iterator[str]:
+    """Foreign subdivision names of 3+ characters, and their stems when those have 3+ too."""
+    for code, name in names:
+        if code[:2] in CHINESE_CODES or len(name) < MIN_SUBDIVISION:
+            continue
+        yield name
+        for suffix in SUBDIVISION_SUFFIXES:
+            if name.endswith(suffix):
+                stem = name[:-len(suffix)]
+                if len(stem) >= MIN_SUBDIVISION:
+                    yield stem
+                break
+
+
+def chinese_division_names() -> frozenset[str]:
+    """Every name and short form of the Chinese gazetteer files (divisions and villages)."""
+    names: set[str] = set()
+    for path in DIVISION_FILES:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if not line.startswith("#"):
+                    names.update(column for column in line.split("\t")[:2] if column)
+    return frozenset(names)
+
+
+def is_han(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def usable(name: str, chinese: frozenset[str], dictionary: object | None) -> str | None:
+    """Why `name` is left out, or None when it is kept. With a `dictionary`, a name that is
+    an ordinary word or starts with one before a generic ending (玻璃市, 北部省) is left out too:
+    pkuseg would keep it whole inside 玻璃市场 or 西北部省份."""
+    if not is_han(name) or len(name) < 2:
+        return "not a plain Chinese name"
+    if name in chinese:
+        return "also a Chinese division or village"
+    if dictionary is not None:
+        stem = next((name[:-len(s)] for s in SUBDIVISION_SUFFIXES if name.endswith(s)), name)
+        if any(dictionary.is_common(word) and dictionary.entries[word][1] not in ("ns", "nz")
+               for word in {name, stem}):
+            return "an ordinary word"
+    return None
+
+
+def sections(wheel_path: Path) -> list[tuple[str, list[str], bool]]:
+    """The output sections: (heading, names, whether ordinary words are left out), ISO ones first."""
+    with zipfile.ZipFile(wheel_path) as wheel:
+        countries = [name for _, name in iso_names(wheel, "3166-1")]
+        former = [name for _, name in iso_names(wheel, "3166-3")]
+        subdivisions = list(subdivision_names(iso_names(wheel, "3166-2")))
+    return [
+        ("countries (ISO 3166-1, zh_CN, from pycountry)", countries, False),
+        ("former countries (ISO 3166-3, zh_CN, from pycountry)", former, False),
+        ("foreign subdivisions (ISO 3166-2, zh_CN, from pycountry; 3+ characters)", subdivisions, True),
+        *((heading, text.split(), False) for heading, text in SECTIONS_WRITTEN_HERE),
+    ]
+
+
+def write(path: Path, built: Sequence[tuple[str, list[str], bool]], version: str) -> list[tuple[str, str]]:
+    """Write the list (each name once, in its first section); return the names left out and why."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from redact.common_words import common_words
+
+    chinese = chinese_division_names()
+    dictionary = common_words()
+    seen: set[str] = set()
+    dropped: list[tuple[str, str]] = []
+    lines = [
+        "# Places outside China's divisions (countries, regions, seas, world cities) and national-scale",
+        "# names of China: recognised as places and kept by the allow-list (STYLE.md decision 2).",
+        f"# Built by tools/build_world_places.py from pycountry {version} (ISO 3166 zh_CN names,",
+        "# LGPL-2.1, see NOTICE) and lists written in the tool. Do not edit by hand: rebuild.",
+    ]
+    for heading, names, strict in built:
+        kept = []
+        for name in sorted(set(names)):
+            why = "listed in an earlier section" if name in seen else usable(name, chinese, dictionary if strict else None)
+            if why:
+                dropped.append((name, why))
+            else:
+                kept.append(name)
+                seen.add(name)
+        lines += ["", f"# {heading}", *kept]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dropped
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--wheel", type=Path, help=f"local pycountry wheel (default: pip download {PYCOUNTRY_VERSION})")
+    parser.add_argument("--out", type=Path, default=OUTPUT, help=f"output file (default {OUTPUT})")
+    return parser.parse_args(argv)
+
+
+def build(wheel: Path, out: Path) -> None:
+    dropped = write(out, sections(wheel), PYCOUNTRY_VERSION)
+    for name, why in dropped:
+        if why != "listed in an earlier section":
+            print(f"left out {name}: {why}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.wheel:
+        build(args.wheel, args.out)
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        build(download_wheel(Path(tmp), PYCOUNTRY_VERSION), args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
