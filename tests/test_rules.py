@@ -129,10 +129,10 @@ def test_rule_models_validate_directly(model, entry):
     # unknown kind, and a missing kind
     ("rules:\n  - id: a\n    kind: magic\n    label: PLACE\n",
      [("a.yaml", "a", "unknown kind 'magic'; expected one of lexicon, gazetteer, affix, person, figure, "
-                      "pattern, term, allow, watch")]),
+                      "pattern, term, organisation, allow, watch")]),
     ("rules:\n  - label: PLACE\n",
      [("a.yaml", "#1", "unknown kind None; expected one of lexicon, gazetteer, affix, person, figure, "
-                       "pattern, term, allow, watch")]),
+                       "pattern, term, organisation, allow, watch")]),
     # bad id (not kebab-case)
     ("rules:\n  - id: Bad_Id\n    kind: lexicon\n    label: PLACE\n", [("a.yaml", "Bad_Id", KEBAB)]),
     ("rules:\n  - id: double--dash\n    kind: lexicon\n    label: PLACE\n", [("a.yaml", "double--dash", KEBAB)]),
@@ -211,7 +211,7 @@ def test_several_errors_in_several_files_reported_at_once(tmp_path):
         ("b.yaml", "ok", f"duplicate rule id (also in {directory / 'a.yaml'})"),
         ("c.yaml", None, "invalid YAML at line 2: expected the node content, but found '<stream end>'"),
         ("d.yaml", "magic", "unknown kind 'magic'; expected one of lexicon, gazetteer, affix, person, figure, "
-                            "pattern, term, allow, watch"),
+                            "pattern, term, organisation, allow, watch"),
         ("d.yaml", "regex", "regex: Value error, invalid regular expression: missing ), unterminated subpattern "
                             "at position 0"),
         ("d.yaml", "file", "file: file not found: none.tsv"),
