@@ -2,10 +2,11 @@
 
 Building the gazetteer entries, the county index of 655k villages or the dictionary lookups
 from their text files takes seconds; reading them back from a `marshal` file takes
-milliseconds. Each cached value is one file in `$REDACT_CACHE_DIR` (default:
-`~/.cache/redact/derived`, beside the model) named by a digest of everything it was derived
-from: the input files' contents, the parameters, and `CACHE_FORMAT`. A changed lexicon simply
-misses and is rebuilt; stale files are never read. Any problem with the cache (unwritable,
+milliseconds, and memory-mapping numpy arrays from an array file (`arrays`) next to nothing.
+Each cached value is one file in `$REDACT_CACHE_DIR` (default: `~/.cache/redact/derived`,
+beside the model) named by a digest of everything it was derived from: the input files'
+contents, the parameters, and `CACHE_FORMAT`. A changed lexicon simply misses and is rebuilt;
+stale files are never read. Any problem with the cache (unwritable,
 corrupt, `REDACT_NO_CACHE=1`) falls back to computing the value, with the same result.
 """
 
@@ -247,5 +248,82 @@ def sharded(name: str, build: Callable[[], dict[str, Any]]) -> ShardedFile | Non
         return None
     try:
         return ShardedFile(path)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+class ArrayFile:
+    """Named numpy arrays in one file, memory-mapped read-only: every process mapping the file
+    shares its pages, and nothing is read until used.
+
+    Layout: MAGIC, the header length (8 bytes, little-endian), the marshal-ed header
+    `{name: (dtype, shape, offset)}`, then the arrays, each at an offset (from the end of the
+    header) that is a multiple of ALIGN.
+    """
+
+    MAGIC = b"RDXARRS1"
+    ALIGN = 64
+
+    @classmethod
+    def load(cls, path: Path) -> dict[str, Any]:
+        import mmap
+
+        import numpy as np
+
+        with open(path, "rb") as handle:
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        if mapped[:len(cls.MAGIC)] != cls.MAGIC:
+            raise ValueError(f"{path} is not an array file")
+        start = len(cls.MAGIC) + 8
+        size = int.from_bytes(mapped[len(cls.MAGIC):start], "little")
+        header = marshal.loads(mapped[start:start + size])
+        if not isinstance(header, dict):
+            raise ValueError(f"{path} is not an array file")
+        base = start + size
+        arrays = {}
+        for name, (dtype, shape, offset) in header.items():
+            count = 1
+            for length in shape:
+                count *= length
+            arrays[name] = np.frombuffer(mapped, np.dtype(dtype), count, base + offset).reshape(shape)
+        return arrays
+
+    @classmethod
+    def dumps(cls, arrays: dict[str, Any]) -> bytes:
+        import numpy as np
+
+        header, blobs, offset = {}, [], 0
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            if array.dtype.hasobject:
+                raise ValueError(f"array {name} holds Python objects")
+            header[name] = (array.dtype.str, array.shape, offset)
+            blob = array.tobytes()
+            padding = -len(blob) % cls.ALIGN
+            blobs += [blob, bytes(padding)]
+            offset += len(blob) + padding
+        head = marshal.dumps(header)
+        head += bytes(-(len(cls.MAGIC) + 8 + len(head)) % cls.ALIGN)  # the arrays start aligned too
+        return b"".join([cls.MAGIC, len(head).to_bytes(8, "little"), head, *blobs])
+
+
+def arrays(name: str, build: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
+    """The numpy arrays cached under `name`, memory-mapped read-only from their array file, built
+    from `build()` and stored when missing; None when the cache is disabled or cannot be written
+    (the caller then does without)."""
+    if not enabled():
+        return None
+    path = cache_dir() / f"{name}.arrays"
+    try:
+        value = ArrayFile.load(path)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    else:
+        mark_used(path)
+        return value
+    if not store(path, ArrayFile.dumps(build())):
+        return None
+    try:
+        return ArrayFile.load(path)
     except (OSError, ValueError, EOFError, TypeError):
         return None

@@ -1,25 +1,25 @@
-"""pkuseg, loaded in milliseconds instead of seconds and segmenting several times faster,
-exactly as pkuseg does.
+"""pkuseg, loaded in milliseconds instead of seconds and segmenting 10-15x faster, exactly as
+pkuseg does.
 
 Loading pkuseg's default model builds a dict of 2.6 M feature strings (`c.沙`, `cc1.沙.溪`,
-`w1.沙溪` …): about 1.5-2 s and 400 MB on every start. But the features looked up for a text
-are made of that text's own (normalised) characters only. So, once per installed model, the
-features are written to a shard file (redact/cache.py) with one shard per character: each
-feature goes to the shard of the rarest character it contains. Before pkuseg cuts a text, the
-shards of the characters it has not seen yet are added to pkuseg's own feature dict. That dict
-then always holds every feature the text can look up, with the model's own indices, so the
-segmentation is identical to the fully loaded model's; a one-line document loads a few dozen
-shards, a large batch most of them.
+`w1.沙溪` …): about 1.5-2 s and 400 MB in every process. Instead, once per installed model,
+its features and words are turned into numeric tables (redact/crf.py `model_arrays`: hash
+tables of integer keys and rows of feature indices) stored in one array file of the cache
+directory (redact/cache.py `arrays`), and its weights into a `.npy` copy; so are pkuseg's
+post-processing words (390k, redact/crf.py `ListedWords`). Every process memory-maps these
+files read-only:
+loading costs nothing beyond the mapping, a text reads only the pages it looks up, and all
+processes (the workers of `redact run --jobs N`) share the same pages. The tables hold every
+feature a text can make with the model's own index, so the segmentation is identical to
+pkuseg's; the first build takes 10-30 s (announced on stderr).
 
-Two smaller start-up costs go the same way: the user dictionary (30k lexicon words) is a set
-of prefixes instead of a trie of Python objects (same matching, including pkuseg's quirks),
-and pkuseg's post-processing word list (390k words) is cached as a marshal file.
-
-Segmenting (`LazyPkuseg.cut`, 10-15x pkuseg's speed): the CRF runs on all pieces of a text at
-once, vectorised with numpy (redact/crf.py, same scores to the bit); so do the search for the
-places user-dictionary words may start (`PrefixPreprocesser.candidates`) and for the runs of
-words pkuseg's post-processing may merge (redact/crf.py `RunMerger`). The words of each
-whitespace-separated chunk are remembered per document.
+Segmenting (`FastPkuseg.cut`): the CRF runs on all pieces of a text at once, vectorised with
+numpy (redact/crf.py, same scores to the bit); so do the search for the places user-dictionary
+words may start (`PrefixPreprocesser.candidates`; the user dictionary, redact's 30k lexicon
+words, is a set of prefixes instead of a trie of Python objects, with the same matching,
+including pkuseg's quirks) and for the runs of words pkuseg's post-processing may merge
+(redact/crf.py `RunMerger`). The words of each whitespace-separated chunk are remembered per
+document.
 """
 
 from __future__ import annotations
@@ -27,141 +27,42 @@ from __future__ import annotations
 import io
 import os
 import pickle
-from array import array
-from collections import Counter, OrderedDict
-from collections.abc import Iterable
+import sys
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import spacy_pkuseg
-from spacy_pkuseg.feature_extractor import FeatureExtractor
 from spacy_pkuseg.model import Model
 
 from redact import cache, crf
 
-ALWAYS = ""  # the shard loaded with the model: features that depend on no character
-META = "\0meta"  # unigram words, tags, and whether redact/crf.py models every feature
-# Markers pkuseg builds features from that are not characters of the text.
-SPECIAL_TOKENS = ("**Num", "**Letter")
-NOT_A_WORD = "**noWord"
-SEPARATORS = ".*"
 DEFAULT_DICT = os.path.join(os.path.dirname(os.path.realpath(spacy_pkuseg.__file__)), "dicts", "default.pkl")
-MEMO_CHUNKS = 20000  # chunks remembered by LazyPkuseg.cut (paragraphs; cleared when full)
+MODEL_MARKER = "redact-model.json"  # written by redact/model.py when the model is installed
+MEMO_CHUNKS = 20000  # chunks remembered by FastPkuseg.cut (paragraphs; cleared when full)
 DOCUMENT_MEMO_CHARS = 2_000_000  # documents whose chunk memos are kept (see begin_document)
 
 
-def feature_tokens(feature: str) -> set[str] | None:
-    """The normalised characters a feature is made of; None when its form is unknown.
+class FastPkuseg(spacy_pkuseg.pkuseg):
+    """`spacy_pkuseg.pkuseg` for a model, with the vectorised CRF and post-processing of
+    redact/crf.py on the model's memory-mapped tables (`model_arrays` and `tags`), weights
+    (`model`) and post-processing words (`listed`)."""
 
-    Features are `PREFIX.PAYLOAD`; the payload joins characters (or **Num / **Letter) with `.`
-    and, for `ww.l.` / `ww.r.` features, two words (or **noWord) with `*`. pkuseg renames `.` and
-    `*` in texts to `&` before it builds features, so they only ever separate.
-    """
-    if feature == "$$":
-        return set()
-    prefix, dot, payload = feature.partition(".")
-    if not dot or prefix not in ("c", "c-1", "c1", "c-2", "c2", "c-1c", "cc1", "c-2c-1", "w-1", "w1", "ww"):
-        return None
-    if prefix == "ww":
-        side, dot, payload = payload.partition(".")
-        if side not in ("l", "r") or not dot:
-            return None
-    tokens: set[str] = set()
-    i = 0
-    while i < len(payload):
-        if payload.startswith(NOT_A_WORD, i):
-            i += len(NOT_A_WORD)
-            continue
-        special = next((s for s in SPECIAL_TOKENS if payload.startswith(s, i)), None)
-        if special:
-            tokens.add(special)
-            i += len(special)
-        elif payload[i] in SEPARATORS:
-            i += 1
-        else:
-            tokens.add(payload[i])
-            i += 1
-    return tokens
-
-
-def feature_shards(features: dict[str, int], unigram: Iterable[str], tag_to_idx: dict[str, int]) -> dict[str, Any]:
-    """Shard → (feature strings joined by newlines, their indices as int32 bytes); META holds
-    the unigram words, the tags and whether redact/crf.py models every feature."""
-    parsed = [(feature, feature_tokens(feature)) for feature in features]
-    counts = Counter(token for _, tokens in parsed if tokens for token in tokens)
-    groups: dict[str, list[str]] = {}
-    for feature, tokens in parsed:
-        shard = ALWAYS if not tokens else min(tokens, key=lambda t: (counts[t], t))
-        groups.setdefault(shard, []).append(feature)
-    modelled = not any(map(crf.unmodelled, features))
-    shards: dict[str, Any] = {META: (list(unigram), dict(tag_to_idx), modelled)}
-    for shard, names in groups.items():
-        if any("\n" in name for name in names):
-            raise ValueError("a feature string contains a newline")
-        shards[shard] = ("\n".join(names), array("i", (features[n] for n in names)).tobytes())
-    return shards
-
-
-class LazyFeatures:
-    """Adds feature shards to pkuseg's feature dict, and post-processing words to its word set,
-    as new characters come up."""
-
-    def __init__(self, store: cache.ShardedFile, features: dict[str, int],
-                 words: cache.ShardedFile | None = None, word_set: set[str] | None = None) -> None:
-        self.store = store
-        self.features = features
-        self.words = words
-        self.word_set = word_set
-        self.seen: set[str] = set()
-        self.loaded: set[str] = set()
-        self.load(ALWAYS)
-
-    def load(self, shard: str) -> None:
-        self.loaded.add(shard)
-        data = self.store.get(shard)
-        if data is not None:
-            names, indices = data
-            self.features.update(zip(names.split("\n"), array("i", indices)))
-
-    def ensure(self, text: str) -> None:
-        """Load the shards of every character of `text` (normalised as pkuseg does)."""
-        new = set(text) - self.seen
-        if not new:
-            return
-        self.seen |= new
-        for token in set(FeatureExtractor.normalize_text("".join(new))) - self.loaded:
-            self.load(token)
-        if self.words is not None and self.word_set is not None:
-            for char in new:  # merged words start with a character of the text
-                self.word_set.update(self.words.get(char, ()))
-
-
-class LazyPkuseg(spacy_pkuseg.pkuseg):
-    """`spacy_pkuseg.pkuseg` for a model directory, with features loaded per character and the
-    vectorised CRF of redact/crf.py (pkuseg's own extraction if the model has features it does
-    not model)."""
-
-    def __init__(self, model_dir: Path, store: cache.ShardedFile, store_name: str) -> None:  # no super()
+    def __init__(self, model: Model, arrays: Mapping[str, np.ndarray], listed: crf.ListedWords) -> None:  # no super()
         self.postag = False
-        unigram, tag_to_idx, modelled = store.get(META)
-        extractor = FeatureExtractor.__new__(FeatureExtractor)
-        extractor.unigram = set(unigram)
-        extractor.bigram = set()
-        extractor.feature_to_idx = {}
-        extractor.tag_to_idx = tag_to_idx
-        self.feature_extractor = extractor
-        self.model = load_weights(model_dir, store_name, len(tag_to_idx))
-        self.idx_to_tag = {idx: tag for tag, idx in tag_to_idx.items()}
-        self.n_feature = self.model.n_feature
-        self.n_tag = len(tag_to_idx)
+        self.model = model
+        self.idx_to_tag = dict(enumerate(arrays["tags"].tolist()))
+        self.n_feature = model.n_feature
+        self.n_tag = len(self.idx_to_tag)
         self.preprocesser = PrefixPreprocesser(())
-        self.postprocesser, words = default_postprocesser()
-        self.lazy = LazyFeatures(store, extractor.feature_to_idx, words, self.postprocesser.other_words)
-        self.crf = crf.Crf(lambda: word_trie(store_name, unigram), extractor.feature_to_idx, self.model.w,
-                           self.n_feature, self.idx_to_tag) if modelled else None
-        post = self.postprocesser
-        self.merger = crf.RunMerger(lambda: listed_bits(post, words))
+        self.postprocesser = spacy_pkuseg.Postprocesser.__new__(spacy_pkuseg.Postprocesser)
+        self.postprocesser.do_process = True
+        self.postprocesser.common_words = set()
+        self.postprocesser.other_words = listed
+        self.crf = crf.Crf(arrays, model.w, self.n_feature, self.idx_to_tag)
+        self.merger = crf.RunMerger(listed)
 
     def cut(self, txt: str) -> list[str]:
         """pkuseg's `cut`, with the CRF run once over all the pieces of the text, and the words of
@@ -170,7 +71,6 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
         pkuseg segments every chunk on its own, so a chunk seen before (a paragraph that
         masking left unchanged, when the masked text is analysed again) is not cut again.
         """
-        self.lazy.ensure(txt)
         chunks = txt.split()
         memo = getattr(self.preprocesser, "chunks", None)  # the cut depends on the user words
         if memo is None:
@@ -201,21 +101,17 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
         return chunk_words
 
     def _piece_words(self, pieces: list[str]) -> list[list[str]]:
-        """The words of each piece (their features loaded): `postprocesser(_cut(piece))`."""
-        post = self.postprocesser
-        if self.crf is None or post.common_words:
-            return [post(self._cut(piece)) for piece in pieces]
+        """The words of each piece: `postprocesser(_cut(piece))`."""
         text = "".join(pieces)
         ends = np.cumsum([len(piece) for piece in pieces], dtype=np.int64)
         starts = self.crf.word_starts(text, ends)
-        if post.do_process:
-            starts = self.merger.merge(text, starts, ends, post.other_words)
+        if self.postprocesser.do_process:
+            starts = self.merger.merge(text, starts, ends)
         return crf.split(text, starts, ends)
 
     def _cut(self, text: str) -> list[str]:
         """pkuseg's CRF segmentation of one piece."""
-        self.lazy.ensure(text)
-        return self.crf.segment([text])[0] if self.crf else super()._cut(text)
+        return self.crf.segment([text])[0]
 
     def begin_document(self, key: str | None = None) -> None:
         """A new document (`key`: its text). The chunk memo serves the repeated analysis of one
@@ -225,54 +121,61 @@ class LazyPkuseg(spacy_pkuseg.pkuseg):
             self.preprocesser.begin_document(key)
 
 
-def listed_bits(post: spacy_pkuseg.Postprocesser, store: cache.ShardedFile | None) -> np.ndarray:
-    """The bit set of the words of the post-processor's default list (redact/crf.py RunMerger),
-    cached beside the list."""
-    def build() -> np.ndarray:
-        return crf.listed_bits(post.other_words if store is None else
-                               (word for key in store.keys() for word in store.get(key)))
+def fast_segmenter(model_dir: Path) -> FastPkuseg | None:
+    """The segmenter for an installed model; None when the cache is disabled or cannot be
+    written, or the model has features redact/crf.py does not model (pkuseg then loads the
+    model itself).
 
-    name = cache.key("pkuseg-default-dict-bits", files=(DEFAULT_DICT, crf.__file__))
-    return cache.cached(name, build, np.ndarray.tobytes, lambda data: np.frombuffer(data, np.uint8))
-
-
-def word_trie(store_name: str, unigram: list[str]) -> crf.WordTrie:
-    """The unigram words' trie for redact/crf.py, cached beside the features of `store_name`."""
-    name = cache.key("pkuseg-trie", files=(crf.__file__,), params=(store_name,))
-    return cache.cached(name, lambda: crf.WordTrie.build(unigram), crf.WordTrie.dump, crf.WordTrie.load)
-
-
-def lazy_segmenter(model_dir: Path) -> LazyPkuseg | None:
-    """The lazily loading segmenter for an installed model, None when the cache is unavailable.
-
-    The first call for a model builds its shard file (about half a minute, once).
+    The first call for a model builds its tables (10-30 s, once).
     """
-    features = model_dir / "features.pkl"
-    stat = features.stat()
-    marker = (model_dir / "redact-model.json").read_bytes()
-    name = cache.key("pkuseg-features", files=(__file__, crf.__file__),
-                     params=(str(model_dir), stat.st_size, stat.st_mtime_ns, marker))
-
-    def build() -> dict[str, Any]:
-        with features.open("rb") as handle:
-            data = pickle.load(handle)  # the model's own file, checksum-verified at install
-        return feature_shards(data["feature_to_idx"], data["unigram"], data["tag_to_idx"])
-
-    store = cache.sharded(name, build)
-    return None if store is None else LazyPkuseg(model_dir, store, name)
+    if not cache.enabled():
+        return None
+    marker = (model_dir / MODEL_MARKER).read_bytes()
+    name = cache.key("pkuseg-tables", files=(__file__, crf.__file__),
+                     params=(*_stamp(model_dir / "features.pkl"), marker))
+    arrays = cache.arrays(name, lambda: model_tables(model_dir))
+    listed = listed_words()
+    if arrays is None or not arrays["modelled"][0] or listed is None:
+        return None
+    return FastPkuseg(load_weights(model_dir, marker, len(arrays["tags"])), arrays, listed)
 
 
-def load_weights(model_dir: Path, name: str, n_tag: int) -> Model:
+def _stamp(path: Path) -> tuple[int, int]:
+    """What identifies an installed model's file, with its installation record (hashing the file
+    would take as long as reading it)."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def model_tables(model_dir: Path) -> dict[str, np.ndarray]:
+    """The arrays of the model in `model_dir`: its `model_arrays` and `tags` (in index order)."""
+    print(f"redact: preparing the tables of the pkuseg model in {cache.cache_dir()} "
+          "(once per model, 10-30 s)", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    with (model_dir / "features.pkl").open("rb") as handle:
+        data = pickle.load(handle)  # the model's own file, checksum-verified at install
+    tags = sorted(data["tag_to_idx"], key=data["tag_to_idx"].get)
+    if [data["tag_to_idx"][tag] for tag in tags] != list(range(len(tags))):
+        raise ValueError("pkuseg's tag indices are not 0, 1 …")
+    arrays = crf.model_arrays(data["feature_to_idx"], data["unigram"])
+    arrays["tags"] = np.array(tags, str)
+    print(f"redact: pkuseg model tables ready ({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
+    return arrays
+
+
+def load_weights(model_dir: Path, marker: bytes, n_tag: int) -> Model:
     """The model weights, memory-mapped from a `.npy` copy of `weights.npz` (read-only, shared by
-    every process that maps it; pkuseg only reads them)."""
-    path = cache.cache_dir() / f"{name.replace('pkuseg-features-', 'pkuseg-weights-')}.npy"
+    every process that maps it; pkuseg only reads them). The copy is named after the model's
+    files only (`marker`: its installation record)."""
+    weights = model_dir / "weights.npz"
+    path = cache.cache_dir() / f"{cache.key('pkuseg-weights', params=(*_stamp(weights), marker))}.npy"
     if path.is_file():
         cache.mark_used(path)
     else:
-        with np.load(model_dir / "weights.npz") as npz:
-            weights = np.ascontiguousarray(npz["w"], dtype=np.float64)
+        with np.load(weights) as npz:
+            values = np.ascontiguousarray(npz["w"], dtype=np.float64)
         buffer = io.BytesIO()
-        np.save(buffer, weights)
+        np.save(buffer, values)
         if not cache.store(path, buffer.getvalue()):
             return Model.load(str(model_dir))
     model = Model.__new__(Model)
@@ -286,26 +189,14 @@ def load_weights(model_dir: Path, name: str, n_tag: int) -> Model:
     return model
 
 
-def default_postprocesser() -> tuple[spacy_pkuseg.Postprocesser, cache.ShardedFile | None]:
-    """pkuseg's post-processor with its default word list (what `pkuseg(model_dir)` uses), and
-    the shard file its words are loaded from as characters come up (None: all loaded)."""
-    def read() -> set[str]:
-        return spacy_pkuseg.Postprocesser(None, [DEFAULT_DICT]).other_words
+def listed_words() -> crf.ListedWords | None:
+    """pkuseg's post-processing words (its default list, what `pkuseg(model_dir)` uses); None
+    when the cache cannot be written."""
+    def build() -> dict[str, np.ndarray]:
+        return crf.listed_arrays(spacy_pkuseg.Postprocesser(None, [DEFAULT_DICT]).other_words)
 
-    def build() -> dict[str, Any]:
-        shards: dict[str, list[str]] = {}
-        for word in read():
-            shards.setdefault(word[:1], []).append(word)
-        return {char: sorted(words) for char, words in shards.items()}
-
-    store = cache.sharded(cache.key("pkuseg-default-dict", files=(DEFAULT_DICT, __file__)), build)
-    post = spacy_pkuseg.Postprocesser.__new__(spacy_pkuseg.Postprocesser)
-    post.do_process = True
-    post.common_words = set()
-    post.other_words = set() if store is not None else read()
-    if store is not None:
-        post.other_words.update(store.get("", ()))  # the empty word, if listed
-    return post, store
+    arrays = cache.arrays(cache.key("pkuseg-listed-words", files=(DEFAULT_DICT, crf.__file__)), build)
+    return None if arrays is None else crf.ListedWords(arrays)
 
 
 class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
@@ -320,7 +211,7 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
 
     def __init__(self, words: Iterable[str]) -> None:  # no super(): no trie
         self.dict_data = []
-        self.chunks: dict[str, tuple[str, ...]] = {}  # LazyPkuseg.cut's memo, valid for these words
+        self.chunks: dict[str, tuple[str, ...]] = {}  # FastPkuseg.cut's memo, valid for these words
         self.documents: OrderedDict[str, dict[str, tuple[str, ...]]] = OrderedDict()  # recent chunk memos
         self.document_chars = 0
         self.words: set[str] = set()
@@ -378,8 +269,8 @@ class PrefixPreprocesser(spacy_pkuseg.Preprocesser):
             pairs = "".join(word[:2] for word in self.words if len(word) > 1)
             points = crf.codepoints(pairs).reshape(-1, 2)
             singles = crf.codepoints("".join(word for word in self.words if len(word) == 1))
-            self._starts = np.unique(np.concatenate([points[:, 0] << crf.CODEPOINT_BITS | points[:, 1],
-                                                     singles << crf.CODEPOINT_BITS]))
+            self._starts = np.sort(np.concatenate([points[:, 0] << crf.CODEPOINT_BITS | points[:, 1],
+                                                   singles << crf.CODEPOINT_BITS]))  # repeats do no harm
         points = crf.codepoints(text) << crf.CODEPOINT_BITS
         pairs = points.copy()
         pairs[:-1] |= points[1:] >> crf.CODEPOINT_BITS

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.util import ConfigValidationError
 
 from redact.errors import ModelError
-from redact.fastseg import PrefixPreprocesser, lazy_segmenter
+from redact.fastseg import PrefixPreprocesser, fast_segmenter
 from redact.model import find_model
 
 _CONFIG = {"nlp": {"tokenizer": {"segmenter": "pkuseg"}}}
@@ -55,11 +55,12 @@ def _cached_nlp(model_dir: Path, words: frozenset[str]) -> Language:
 def _segmenter(model_dir: Path) -> Any:
     """Load the pkuseg segmenter (the slow, memory-heavy part) once per directory.
 
-    Normally the lazily loading segmenter of redact/fastseg.py (same segmentation, loads in
-    milliseconds); pkuseg's own loader when the cache is off or cannot be written.
+    Normally the segmenter of redact/fastseg.py on memory-mapped tables (same segmentation, loads
+    in milliseconds); pkuseg's own loader when the cache is off or cannot be written, or the
+    model has features redact/crf.py does not model.
     """
     try:
-        segmenter = lazy_segmenter(model_dir)
+        segmenter = fast_segmenter(model_dir)
         if segmenter is not None:
             return segmenter
         tokenizer = _pkuseg_tokenizer(_blank_pkuseg())

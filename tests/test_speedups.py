@@ -1,7 +1,8 @@
 """The start-up and throughput shortcuts change nothing: each is checked against what it replaces.
 
-- redact/fastseg.py, redact/crf.py: lazily loaded pkuseg features, the prefix-set user
-  dictionary, the vectorised CRF and post-processing, the chunk memos (against pkuseg as shipped);
+- redact/fastseg.py, redact/crf.py: pkuseg's model as memory-mapped tables, the prefix-set user
+  dictionary, the vectorised CRF and post-processing, the chunk memos (against pkuseg as shipped,
+  and against pkuseg's own extraction on made-up models);
 - redact/cache.py: cached values equal rebuilt ones, and a broken cache is rebuilt;
 - TokenBounds.from_words (against the spaCy Doc), map_back and SpanIndex (against the
   straightforward versions they replaced).
@@ -21,25 +22,28 @@ from spacy_pkuseg.feature_extractor import FeatureExtractor
 from spacy_pkuseg.inference import getLogYY
 
 from redact import cache, crf
-from redact.fastseg import ALWAYS, LazyFeatures, PrefixPreprocesser, feature_shards, feature_tokens
+from redact.fastseg import PrefixPreprocesser
 from redact.findings import Finding, Replacement
 from redact.masking import apply
 from redact.pipeline import SpanIndex, map_back
 
 DATA = Path(__file__).parent / "data"
 ALPHABET = "沙溪镇新昌县的工作会议在中国人民政府１２3.45*%&-/:ＡＢab，。“”"
+# Characters beyond the BMP, and the tokens normalisation makes (**Num, **Letter, &) from many.
+WIDE_ALPHABET = "沙溪镇新昌年𠮷𡈼😀0１二.Ａａb&*-_"
+TAGS = {0: "B", 1: "B_single", 2: "I", 3: "I_end", 4: "I_first"}
 
 
-def random_texts(count: int, seed: int = 1) -> list[str]:
+def random_texts(count: int, seed: int = 1, alphabet: str = ALPHABET) -> list[str]:
     rng = random.Random(seed)
-    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 30))) for _ in range(count)]
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30))) for _ in range(count)]
 
 
 def normalised(text: str) -> list[str]:
     return list(FeatureExtractor.normalize_text(text))
 
 
-# ------------------------------------------------------------------ pkuseg features
+# ------------------------------------------------------------------ pkuseg features as tables
 
 class Everything:
     def __contains__(self, item: object) -> bool:
@@ -56,46 +60,80 @@ def all_features(text: str) -> set[str]:
     return {f for i in range(len(nodes)) for f in extractor.get_node_features(i, nodes) if f != "/"}
 
 
-def test_feature_tokens_are_characters_of_the_text() -> None:
-    """The property lazy loading rests on: a feature looked up for a text is made of its characters."""
-    for text in random_texts(300):
-        tokens = set(normalised(text))
-        for feature in all_features(text):
-            found = feature_tokens(feature)
-            assert found is not None, feature
-            assert found <= tokens, (text, feature, found)
-
-
-def test_lazy_features_hold_every_feature_a_text_can_look_up() -> None:
-    texts = random_texts(60, seed=2)
-    universe = sorted(set().union(*(all_features(t) for t in texts)) | {"$$", "c.没有"})
-    indices = {feature: i for i, feature in enumerate(universe)}
-    store = MemoryStore(feature_shards(indices, ["沙溪"], {"B": 0}))
-    loaded: dict[str, int] = {}
-    lazy = LazyFeatures(store, loaded)
-    assert loaded["$$"] == indices["$$"]  # the ALWAYS shard comes with the model
+def made_up_model(seed: int) -> tuple[dict[str, int], set[str], np.ndarray]:
+    """(features, unigram words, weights) of a model made of the features of random texts: some
+    of them left out, plus features no text makes (raw digits and letters, separators)."""
+    rng = random.Random(seed)
+    texts = random_texts(40, seed=seed, alphabet=WIDE_ALPHABET)
+    unigram: set[str] = set()
     for text in texts:
-        lazy.ensure(text)
-        for feature in all_features(text):
-            assert loaded[feature] == indices[feature]
-    assert "c.没有" not in loaded  # characters never seen are never loaded
-    assert ALWAYS in lazy.loaded
+        nodes = normalised(text)
+        unigram.update("".join(nodes[i:j]) for i in range(len(nodes)) for j in range(i + 1, min(len(nodes), i + 7) + 1)
+                       if rng.random() < 0.5)
+    unigram |= {"0年", "Ａ年", "沙.溪", "沙*溪", "**Num**Letter", "𠮷𡈼"}
+    made = set().union(*(all_features(t) for t in texts))
+    made |= {"c.0", "c.Ａ", "c..", "c.*", "cc1.0.年", "c-1c.沙.Ａ", "w1.0年", "ww.l.沙*溪*沙溪", "zz.沙",
+             "c2.沙溪"}
+    kept = sorted(f for f in made if f != "$$" and not crf.unmodelled(f) and rng.random() < 0.8)
+    rng.shuffle(kept)
+    features = {"$$": 0} | {feature: index for index, feature in enumerate(kept, 1)}
+    weights = np.array([rng.uniform(-2, 2) for _ in range((len(features) + len(TAGS)) * len(TAGS))])
+    return features, unigram, weights
 
 
-class MemoryStore:
-    def __init__(self, shards: dict) -> None:
-        self.shards = shards
+def pkuseg_scores(features: dict[str, int], unigram: set[str], weights: np.ndarray, piece: str) -> np.ndarray:
+    extractor = FeatureExtractor.__new__(FeatureExtractor)
+    extractor.feature_to_idx, extractor.unigram = features, unigram
+    nodes = list(extractor.normalize_text(piece))
+    node_features = [extractor.get_node_features_idx(i, nodes) for i in range(len(nodes))]
+    scores, _ = getLogYY(node_features, len(TAGS), len(features) * len(TAGS), weights, 1.0)
+    return scores
 
-    def get(self, key: str, default=None):
-        return self.shards.get(key, default)
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_model_tables_give_pkusegs_scores(seed: int, tmp_path: Path) -> None:
+    """Made-up models with characters beyond the BMP, **Num and **Letter words, separators: the
+    node scores from the tables (through an array file) are getLogYY's, to the bit."""
+    features, unigram, weights = made_up_model(seed)
+    arrays = crf.model_arrays(features, unigram)
+    assert arrays["modelled"][0]
+    (tmp_path / "model.arrays").write_bytes(cache.ArrayFile.dumps(arrays))
+    ours = crf.Crf(cache.ArrayFile.load(tmp_path / "model.arrays"), weights, len(features), TAGS)
+    pieces = random_texts(200, seed=seed + 10, alphabet=WIDE_ALPHABET) + ["𠮷", "0", "&", "沙溪"]
+    expected = [pkuseg_scores(features, unigram, weights, piece) for piece in pieces]
+    for piece, scores in zip(pieces, expected):
+        got = ours.node_scores(crf.compact(crf.codepoints(piece)), np.array([len(piece)]))
+        assert np.array_equal(got, scores), piece
+    batch = ours.node_scores(crf.compact(crf.codepoints("".join(pieces))), np.cumsum([len(p) for p in pieces]))
+    assert np.array_equal(batch, np.concatenate(expected))
 
 
-def test_unknown_feature_forms_are_refused() -> None:
-    assert feature_tokens("zz.沙") is None
-    assert feature_tokens("ww.x.沙*溪") is None
-    assert feature_tokens("$$") == set()
-    assert feature_tokens("ww.l.**noWord***noWord") == set()
-    assert feature_tokens("cc1.**Num.沙") == {"**Num", "沙"}
+def test_model_tables_hold_exactly_the_features_texts_make() -> None:
+    features = {"$$": 0, "c.**Num": 1, "c.0": 2, "c-2.𠮷": 3, "cc1.**Num.年": 4, "c-2c-1.𠮷.**Letter": 5,
+                "c-1c.&.&": 6, "c..": 7, "w1.**Num年": 8, "ww.l.**Num年***Num年": 9, "ww.r.沙溪*新昌": 10,
+                "zz.沙": 11, "c2.Ａ": 12, "c1.**Letter": 13, "cc1.0.年": 14, "w-1.0年": 15, "c.**Nu": 16}
+    unigram = {"**Num年", "沙溪", "新昌", "0年", "年"}
+    arrays = crf.model_arrays(features, unigram)
+    tables, trie = crf.Features(arrays), crf.WordTrie.build(unigram)
+    codes = np.array([ord("0"), ord("𠮷"), ord("Ａ"), ord("沙")])
+    assert tables.chars(codes).tolist() == [[1, -1, -1, -1, -1], [-1, -1, -1, 3, -1], [-1, -1, 13, -1, -1], [-1] * 5]
+    first, second = crf.codepoints("0𠮷&0"), crf.codepoints("年Ａ&年")
+    assert tables.pairs(first, second).tolist() == [[-1, 4, -1], [-1, -1, 5], [6, -1, -1], [-1, 4, -1]]
+    index = {name: k for k, name in enumerate(trie.names)}
+    assert sorted(trie.names) == ["**Num年", "新昌", "沙溪"]  # 0年 never matches, 年 is too short
+    assert tables.words(np.array([index["**Num年"], index["沙溪"]])).tolist() == [[-1, 8], [-1, -1]]
+    keys = np.array([index["**Num年"] * trie.count + index["**Num年"], index["沙溪"] * trie.count + index["新昌"],
+                     index["新昌"] * trie.count + index["沙溪"]])
+    assert tables.word_pairs(keys).tolist() == [[9, -1], [-1, 10], [-1, -1]]
+    found = {int(i) for name in ("chars", "pairs", "word_pairs") for i in arrays[f"{name}.rows"].ravel() if i >= 0}
+    found |= {int(i) for i in arrays["words.rows"].ravel() if i >= 0}
+    assert found == {1, 3, 4, 5, 6, 8, 9, 10, 13}  # the others no text makes
+
+
+def test_models_with_unmodelled_features_are_marked() -> None:
+    assert crf.model_arrays({"$$": 0, "c.沙": 1}, {"沙溪"})["modelled"][0]
+    for feature in ("w1.", "ww.l.**noWord*沙溪", "ww.r.沙溪*"):
+        assert not crf.model_arrays({"$$": 0, feature: 1}, {"沙溪"})["modelled"][0], feature
 
 
 # ------------------------------------------------------------------ user dictionary
@@ -187,24 +225,22 @@ def test_segmenter_memos_cut_like_pkuseg_as_shipped(pkuseg_model_dir: Path, ship
     assert ours.cut(texts[1]) == reference.cut(texts[1])
 
 
-@pytest.mark.slow
-def test_segmenter_without_the_vectorised_crf_cuts_like_pkuseg(pkuseg_model_dir: Path, shipped) -> None:
-    """The fallback for models with features redact/crf.py does not model: pkuseg's extraction."""
-    ours = copy.copy(our_segmenter(pkuseg_model_dir))
-    assert ours.crf is not None  # the default model has no such features
-    ours.crf = None
-    ours.begin_document(None)
-    for text in corpus_texts()[:2] + random_texts(30, seed=5) + [t for t in edge_cases() if len(t) < 100]:
-        assert ours.cut(text) == shipped.cut(text)
+def test_no_fast_segmenter_without_the_cache(pkuseg_model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the cache off there are no tables to map: pkuseg loads the model itself."""
+    from redact.fastseg import fast_segmenter
+
+    monkeypatch.setenv("REDACT_NO_CACHE", "1")
+    assert fast_segmenter(pkuseg_model_dir) is None
 
 
 @pytest.mark.slow
-def test_crf_node_scores_are_pkusegs(shipped) -> None:
-    """Bit-identical to getLogYY, piece by piece and for a batch of pieces at once."""
+def test_crf_node_scores_are_pkusegs(pkuseg_model_dir: Path, shipped) -> None:
+    """The default model's tables (as cached) give getLogYY's scores to the bit, piece by piece
+    and for a batch of pieces at once."""
     extractor, model = shipped.feature_extractor, shipped.model
-    ours = crf.Crf(lambda: crf.WordTrie.build(extractor.unigram), extractor.feature_to_idx, model.w,
-                   model.n_feature, shipped.idx_to_tag)
+    ours = our_segmenter(pkuseg_model_dir).crf
     pieces = [p for text in corpus_texts()[:3] for p in text.split()][:200] + random_texts(100, seed=6)
+    pieces += random_texts(100, seed=7, alphabet=WIDE_ALPHABET)
     expected = []
     for piece in pieces:
         nodes = list(extractor.normalize_text(piece))
@@ -219,34 +255,20 @@ def test_crf_node_scores_are_pkusegs(shipped) -> None:
     assert ours.segment(pieces) == [shipped._cut(p) for p in pieces]
 
 
-@pytest.mark.slow
-def test_crf_memos_forget_and_still_cut_like_pkuseg(shipped, monkeypatch: pytest.MonkeyPatch) -> None:
-    extractor, model = shipped.feature_extractor, shipped.model
-    ours = crf.Crf(lambda: crf.WordTrie.build(extractor.unigram), extractor.feature_to_idx, model.w,
-                   model.n_feature, shipped.idx_to_tag)
-    monkeypatch.setattr(crf, "MEMO_KEYS", 300)
-    pairs: set[int] = set()
-    for seed in range(3):
-        pieces = random_texts(40, seed=seed)
-        assert ours.segment(pieces) == [shipped._cut(p) for p in pieces]
-        tokens = crf.compact(crf.codepoints("".join(pieces)))
-        pairs.update((tokens[:-1] << crf.CODEPOINT_BITS | tokens[1:]).tolist())
-    assert len(ours.pairs.keys) + len(ours.pairs.recent_keys) < len(pairs)  # some forgotten
-
-
 def test_word_trie_finds_the_words_pkuseg_looks_up() -> None:
     """Against pkuseg's own test (`"".join(nodes[s:s + l]) in unigram`), with words of the forms
     normalisation makes unmatchable (separators, raw digits and letters) or matchable (**Num…)."""
     rng = random.Random(8)
-    alphabet = "沙溪镇新1２Ａa.*&-"
+    alphabet = "沙溪镇新1２Ａa.*&-𠮷"
     unigram = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(400)}
-    unigram |= {"沙**Num", "**Num**Num", "**Letter溪", "&&", "沙溪镇新沙溪", "***Num", "**Nu", ""}
-    trie = crf.WordTrie.load(crf.WordTrie.build(unigram).dump())
+    unigram |= {"沙**Num", "**Num**Num", "**Letter溪", "&&", "沙溪镇新沙溪", "***Num", "**Nu", "", "𠮷𠮷"}
+    built = crf.WordTrie.build(unigram)
+    trie, names = crf.WordTrie(built.arrays), built.names
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 40))) for _ in range(300)]
     ends = np.cumsum([len(t) for t in texts])
     points = crf.compact(crf.codepoints("".join(texts)))
     room = np.repeat(ends - 1, [len(t) for t in texts]) - np.arange(len(points))
-    found = {(int(s), length, trie.names[w]) for length, (starts, words) in trie.matches(points, room).items()
+    found = {(int(s), length, names[w]) for length, (starts, words) in trie.matches(points, room).items()
              for s, w in zip(starts, words)}
     expected = set()
     for text, start in zip(texts, ends - [len(t) for t in texts]):
@@ -257,23 +279,58 @@ def test_word_trie_finds_the_words_pkuseg_looks_up() -> None:
                 if s + length <= len(nodes) and word in unigram:
                     expected.add((int(start) + s, length, word))
     assert found == expected
-    assert any("**" in word for _, _, word in found)
+    assert any("**" in word for _, _, word in found) and any("𠮷" in word for _, _, word in found)
 
 
-def test_run_merger_post_processes_like_pkuseg() -> None:
+@pytest.mark.parametrize("spread", [True, False])
+def test_key_tables_find_their_keys(spread: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also when every key has the same home slot (long runs of taken slots, wrapping around)."""
+    if not spread:
+        monkeypatch.setattr(crf, "KEY_HASH", np.uint64(0))
+    rng = np.random.default_rng(11)
+    for count in (0, 1, 2, 3, 100, 3000):
+        keys = np.unique(rng.integers(0, 1 << 42, count, dtype=np.int64))
+        table = crf.KeyTable(crf.KeyTable.build(keys, "t"), "t")
+        assert np.count_nonzero(table.slots >= 0) == len(keys) and len(table.slots) > 2 * len(keys)
+        queries = np.concatenate([keys, rng.integers(0, 1 << 42, 500, dtype=np.int64), [0, (1 << 42) - 1]])
+        expected = {key: number for number, key in enumerate(keys.tolist())}
+        assert table.find(queries).tolist() == [expected.get(key, -1) for key in queries.tolist()]
+
+
+@pytest.mark.parametrize("colliding", [False, True])
+def test_run_merger_post_processes_like_pkuseg(colliding: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also with a hash under which every anagram collides (the sum of the codepoints)."""
+    if colliding:
+        monkeypatch.setattr(crf, "HASH_BASE", 1)
+        monkeypatch.setattr(crf, "HASH_INVERSE", 1)
     rng = random.Random(9)
-    listed = {"".join(rng.choice("abcd") for _ in range(rng.randint(1, 6))) for _ in range(60)}
+    listed = {"".join(rng.choice("abcd") for _ in range(rng.randint(1, 6))) for _ in range(60)} | {""}
     post = spacy_pkuseg.Postprocesser.__new__(spacy_pkuseg.Postprocesser)
     post.do_process, post.common_words, post.other_words = True, set(), listed
-    merger = crf.RunMerger(lambda: crf.listed_bits(listed))
+    words = crf.ListedWords(crf.listed_arrays(listed))
+    merger = crf.RunMerger(words)
     for _ in range(300):
         pieces = [["".join(rng.choice("abcd") for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(0, 12))]
                   for _ in range(rng.randint(1, 5))]
         text = "".join(w for piece in pieces for w in piece)
         ends = np.cumsum([sum(map(len, piece)) for piece in pieces])
         starts = np.cumsum([0] + [len(w) for piece in pieces for w in piece])[:-1]
-        merged = merger.merge(text, starts, ends, listed)
+        merged = merger.merge(text, starts, ends)
         assert crf.split(text, merged, ends) == [post(list(piece)) for piece in pieces], pieces
+    assert len(words) == len(listed)
+    if colliding:
+        assert len(set(words.hashes.tolist())) < len(listed)
+
+
+def test_listed_words_are_looked_up_exactly(tmp_path: Path) -> None:
+    rng = random.Random(10)
+    alphabet = "沙溪𠮷😀ab"
+    listed = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 5))) for _ in range(200)}
+    (tmp_path / "words.arrays").write_bytes(cache.ArrayFile.dumps(crf.listed_arrays(listed)))
+    words = crf.ListedWords(cache.ArrayFile.load(tmp_path / "words.arrays"))
+    for word in sorted(listed) + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))) for _ in range(500)]:
+        assert (word in words) == (word in listed), word
+    assert 3 not in words
 
 
 def test_unmodelled_features_are_word_features_on_empty_or_missing_words() -> None:
@@ -321,6 +378,32 @@ def test_shard_files_read_one_shard_at_a_time(tmp_path: Path, monkeypatch: pytes
     assert {key: store.get(key) for key in shards} == shards
     assert store.get("missing", 7) == 7 and "沙" in store and "x" not in store
     assert cache.sharded(cache.key("test-shards"), lambda: pytest.fail("rebuilt")).get("新") == ["新昌"]
+
+
+def test_array_files_map_what_was_stored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDACT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDACT_NO_CACHE", raising=False)
+    arrays = {"keys": np.array([3, 1 << 40], np.int64), "rows": np.arange(15, dtype=np.int32).reshape(5, 3),
+              "empty": np.empty((0, 2), np.int32), "tags": np.array(["B", "I_end"]), "one": np.array([7], np.int8)}
+    calls = []
+
+    def build() -> dict:
+        calls.append(1)
+        return arrays
+
+    name = cache.key("test-arrays")
+    for _ in range(2):
+        mapped = cache.arrays(name, build)
+        assert calls == [1] and mapped.keys() == arrays.keys()
+        for key, array in arrays.items():
+            assert mapped[key].dtype == array.dtype and np.array_equal(mapped[key], array), key
+            assert not mapped[key].flags.writeable
+    del mapped  # (the file is rewritten in place below: no mapping of it may be used any more)
+    path = tmp_path / f"{name}.arrays"
+    path.write_bytes(path.read_bytes()[:100])  # truncated: rebuilt
+    assert np.array_equal(cache.arrays(name, build)["rows"], arrays["rows"]) and len(calls) == 2
+    monkeypatch.setenv("REDACT_NO_CACHE", "1")
+    assert cache.arrays(name, build) is None and len(calls) == 2
 
 
 def test_cache_keys_follow_file_contents(tmp_path: Path) -> None:
