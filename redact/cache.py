@@ -82,14 +82,12 @@ def mark_used(path: Path) -> None:
 
 
 def _prune(path: Path) -> None:
-    """Remove the files of `path`'s kind (the name before its digest) unused for STALE_DAYS."""
-    kind = path.name.rsplit("-", 1)[0] if "-" in path.name else None
-    if not kind:
-        return
+    """Remove every other cache file unused for STALE_DAYS: earlier versions of `path`'s kind,
+    and kinds an older redact wrote that this one no longer reads."""
     cutoff = time.time() - STALE_DAYS * DAY
-    for other in path.parent.glob(f"{kind}-*"):
+    for other in path.parent.iterdir():
         try:
-            if other != path and other.stat().st_mtime < cutoff:
+            if other != path and other.is_file() and other.stat().st_mtime < cutoff:
                 other.unlink()
         except OSError:
             pass

@@ -11,8 +11,10 @@
 from __future__ import annotations
 
 import copy
+import os
 import pickle
 import random
+import time
 from pathlib import Path
 
 import numpy as np
@@ -366,6 +368,21 @@ def test_cached_values_are_rebuilt_when_missing_or_broken(tmp_path: Path, monkey
     assert cache.cached(name, build) == {"沙溪": (2, 0.9)} and len(calls) == 2
     monkeypatch.setenv("REDACT_NO_CACHE", "1")
     assert cache.cached(name, build) == {"沙溪": (2, 0.9)} and len(calls) == 3
+
+
+def test_storing_a_cache_file_removes_files_unused_for_a_week(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDACT_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("REDACT_NO_CACHE", raising=False)
+    directory = cache.cache_dir()
+    week_ago = time.time() - cache.STALE_DAYS * cache.DAY - 60
+    stale_same_kind, stale_old_kind, recent = (directory / n for n in ("test-aaaa", "retired-kind-bbbb", "other-cccc"))
+    for path in (stale_same_kind, stale_old_kind, recent):
+        path.write_bytes(b"x")
+    for path in (stale_same_kind, stale_old_kind):
+        os.utime(path, (week_ago, week_ago))
+    assert cache.store(directory / "test-dddd", b"new")
+    assert not stale_same_kind.exists() and not stale_old_kind.exists()
+    assert recent.exists() and (directory / "test-dddd").read_bytes() == b"new"
 
 
 def test_shard_files_read_one_shard_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
