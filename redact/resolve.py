@@ -114,14 +114,31 @@ def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], 
 GENERIC_SUFFIX_CHARS = frozenset("省市县区镇乡村街路港桥")
 
 
+# jieba lists many rare two-character strings (成科, 3 times) beside real words (营商, 3 times too):
+# below this frequency a word across the edge cuts the mention only if no more frequent word takes
+# its outer character (促成科莱: 促成 takes 成; 优化营商城: nothing takes 营).
+RARE_CUT_WORD = 10
+
+
 def cuts_a_word(text: str, start: int, end: int) -> bool:
     """Whether a mention shares a character with a dictionary word across its edge (创|新昌|盛)."""
     if end < len(text) and text[end] in GENERIC_SUFFIX_CHARS:
         return False  # 改革|新昌|县: a name followed by its own suffix is a name
-    dictionary = common_words()
-    left = start > 0 and dictionary.is_common(text[start - 1:start + 1])
-    right = end < len(text) and dictionary.is_common(text[end - 1:end + 1])
+    left = start > 0 and _edge_word(text[start - 1:start + 1], text[max(start - 2, 0):start])
+    right = end < len(text) and _edge_word(text[end - 1:end + 1], text[end:end + 2])
     return left or right
+
+
+def _edge_word(word: str, rival: str) -> bool:
+    """A common word across the edge, unless it is rare and the rival word (the outer character
+    with its other neighbour) is more frequent."""
+    dictionary = common_words()
+    if not dictionary.is_common(word):
+        return False
+    frequency = dictionary.entries[word][0]
+    if frequency >= RARE_CUT_WORD or len(rival) < 2 or not dictionary.is_common(rival):
+        return True
+    return dictionary.entries[rival][0] <= frequency
 
 
 def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> list[Finding]:

@@ -123,6 +123,9 @@ class OrganisationRule(_Rule):
     place_suffixes: tuple[str, ...] = ()
     max_generic: Annotated[int, Field(ge=0)] = 4  # generic words between the name and the suffix
     max_name: Annotated[int, Field(ge=2)] = 8
+    names_only: bool = False  # only a proper name names the body (恒达科技), never a place or qualifier
+    # Set: the unknown names listed before `等5家…公司` are firms too (恒达、赛孚等3家企业).
+    enumeration_score: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
 class PersonRule(_Rule):

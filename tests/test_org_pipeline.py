@@ -23,6 +23,10 @@ def redact(redactor_factory, text: str):
     ("新昌县政务服务办公室出台实施方案。", "XX县政务服务办公室出台实施方案。"),
     ("温州银行和温州日报社联合举办。", "XX银行和XX日报社联合举办。"),
     ("行业党委下属赛孚公司获评示范点。", "行业党委下属XX公司获评示范点。"),
+    # every mention of a confirmed firm, even beside a rare dictionary word (成科)
+    ("由科莱集团领衔，成功促成科莱及其上下游企业落地。", "由XX集团领衔，成功促成XX及其上下游企业落地。"),
+    ("招引中宇远洋等龙头企业，推动万泓科技实施技改。", "招引XX远洋等龙头企业，推动XX科技实施技改。"),
+    ("已与恒达、赛孚等两家基金公司达成合作。", "已与XX、XX等两家基金公司达成合作。"),
     # national bodies and provinces are kept
     ("根据国务院和外交部的部署，浙江省人民政府印发通知。", "根据国务院和外交部的部署，浙江省人民政府印发通知。"),
     # generic references are no names

@@ -319,6 +319,9 @@ def test_determinism_document_result():
     ("在新昌召开", 1, 3, False),
     ("目前沙溪镇农民", 2, 4, False),
     ("王县长台州市", 3, 5, False),    # 州市 is a word, but 市 is the name's own suffix
+    ("成功促成科莱及其", 4, 6, False),  # 成科 is a rare word, and 促成 takes 成
+    ("优化营商城建设", 3, 5, True),     # 营商 is rare, but nothing else takes 营
+    ("通苏嘉甬铁路桥建设", 5, 7, True),  # 铁路 is frequent
 ])
 def test_propagation_never_cuts_a_dictionary_word(text: str, start: int, end: int, cuts: bool) -> None:
     from redact.resolve import cuts_a_word

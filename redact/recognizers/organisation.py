@@ -40,6 +40,7 @@ ORG_TAG = "nt"
 RARE_NAME = {"nr": 500, "nz": 100, "nt": 100}
 DIRECTIONS = frozenset("东南西北中")  # 中西|部, 西北|地区: directions, not names
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "uj", "ul", "r"})
+OPENER_TAGS = GRAMMATICAL_TAGS | {"v", "d", "f", "q", "y", "zg"}  # never open a name (是, 也, 上, 家)
 # Dictionary tags of words that can stand inside a name: nouns, verbal nouns, distinguishing
 # words, abbreviations (民政, 交通运输, 中级, 工商); frequent name-tagged words (城市) count too.
 GENERIC_TAGS = frozenset({"n", "vn", "v", "an", "a", "b", "j", "l", "ng", "nz", "nt", "ns", "nr", "nrt", "s"})
@@ -59,6 +60,9 @@ PLACEHOLDER = re.compile(r"[Xx]{2,}")
 ORDINAL = re.compile(r"第?[一二三四五六七八九十百零〇0-9０-９]+")
 LATIN_NAME = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]{2,12}")
 MAX_UNITS = 8
+# Two or more items (Chinese characters only) before a count of firms: 恒达、赛孚等5家基金公司.
+ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等[0-9一二三四五六七八九十两]+余?家"
+                         r"[\u4e00-\u9fff]{0,6}?(?:企业|公司)")
 _COMMON_WORDS_SOURCE = str(Path(__file__).resolve().parent.parent / "common_words.py")
 MAX_TITLE = 12  # characters inside 《》 before a publication word
 SHORT_NAME = 2  # a national name this long must end a token, even before a title
@@ -106,6 +110,8 @@ class OrganisationRecognizer(RuleRecognizer):
             for end, start in national.items():
                 yield Candidate(start, end, self.rule.national_score,
                                 f"「{text[start:end]}」 is a national or international body")
+        if self.rule.enumeration_score is not None:
+            yield from self._enumerated(text, bounds)
         if self.suffix_pattern is None:
             return
         seen: set[tuple[int, int]] = set()
@@ -118,6 +124,35 @@ class OrganisationRecognizer(RuleRecognizer):
                 if (candidate.start, candidate.end) not in seen:
                     seen.add((candidate.start, candidate.end))
                     yield candidate
+
+    def _enumerated(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """The names listed before a count of firms (恒达、深圳赛孚等5家基金公司): an item that is a
+        name unknown to the dictionary, after the place that may open it."""
+        for match in ENUMERATION.finditer(text):
+            offset = match.start(1)
+            for index, item in enumerate(match.group(1).split("、")):
+                start, end = offset, offset + len(item)
+                offset = end + 1
+                if index == 0:
+                    start = self._after_words(text, bounds, start, end)  # 已与|恒达: the sentence's words
+                place = next((start + n for n in (3, 2) if item[:n] in self.vocabulary.places), start)
+                name = text[place:end]
+                if 2 <= len(name) <= self.rule.max_name and bounds.is_start(start) and bounds.is_end(end) \
+                        and not self._is_place(text, Unit(place, end, NAME, end)) and self._is_name(name) \
+                        and not self.dictionary.entries.get(name):
+                    yield Candidate(place, end, self.rule.enumeration_score,
+                                    f"「{name}」 is listed among 「{match.group(0)}」")
+
+    def _after_words(self, text: str, bounds: TokenBounds, start: int, end: int) -> int:
+        """Where the first item of a list begins: after its last common or function word."""
+        first = start
+        position = start
+        while position < end and (token := bounds.token_after(position)) and token[1] <= end:
+            word = text[token[0]:token[1]]
+            if self.dictionary.is_common(word) or (len(word) == 1 and self.dictionary.is_function_char(word)):
+                first = token[1]
+            position = token[1]
+        return first
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """The suffix closes a token, or a token with a title after it (民政局|长), and no stop
@@ -289,8 +324,21 @@ class OrganisationRecognizer(RuleRecognizer):
         while (before := bounds.token_before(first)) and before[1] - before[0] == 1 \
                 and self._is_rare_char(text[before[0]]) and text[before[0]] not in ADMIN_CHARS:
             first = before[0]
+        if first == start and (before := bounds.token_before(first)) and self._opens_split_name(text, before):
+            first = before[0]  # 万|泓|科技, 百|配|科技: a frequent character opens the name
         name = text[first:start + 1]
         return [Unit(first, start + 1, NAME, start + 1)] if len(name) >= 2 and not self._common(name) else []
+
+    def _opens_split_name(self, text: str, token: tuple[int, int]) -> bool:
+        """A one-character token that may open a name whose rare second character the segmenter
+        split off: no function word, verb, adverb, measure word or admin suffix, and the two
+        characters are no dictionary word."""
+        start, end = token
+        char = text[start]
+        if end - start != 1 or not is_han(char) or char in ADMIN_CHARS:
+            return False
+        return self.dictionary.entries.get(char, (0, "n"))[1] not in OPENER_TAGS and \
+            self.dictionary.entries.get(text[start:end + 1]) is None
 
     # ------------------------------------------------------------ the proper parts
 
@@ -305,6 +353,8 @@ class OrganisationRecognizer(RuleRecognizer):
         start = next(u.start for u in reversed(units) if u.kind in PROPER_KINDS)
         full = text[start - (text[start - 1:start] == "《"):suffix[1]]
         if head.kind in (PLACE, COARSE):
+            if self.rule.names_only:
+                return  # 温州科技: the place's industry, not a firm
             what = "place" if head.kind == PLACE else "national or coarse qualifier"
             yield Candidate(head.start, head.core_end, self.rule.place_score,
                             f"the {what} 「{text[head.start:head.core_end]}」 naming 「{full}」")
