@@ -39,6 +39,14 @@ PREFECTURE_DEPTH = 2
 SEPARATORS = "、·-－—/／至"
 DIRECTIONS = "东南西北"
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])XX(?![A-Za-z])|(?<![A-Za-z])xx(?![A-Za-z])")
+# What makes an ordinary-word county short form (平遥 "flat and far") a place: a place noun after
+# it, a verb of going or lying somewhere before it, or 到/在 before it and a visit after it.
+PLACE_NOUN_AFTER = re.compile("古城|古镇|石刻|县城|县境|城区|老城|一带|地区|境内|全境|当地|籍")
+GOING_BEFORE = re.compile("(?:赴|来自|前往|途经|位于|地处|抵达|到达|奔赴|落户)$")
+VISIT_AFTER = re.compile("调研|考察|视察|参观|检查|慰问|走访|开展|举行|召开|举办|旅游|旅行|出差|工作")
+# A rare place or other proper noun listed with a place (永丰) is a place too; not a person's name.
+NAME_TAGS = frozenset({"ns", "nz"})
+RARE_NAME = 100
 SIBLING_STOPS = ("等", "片区", "和", "及", "与", "两", "各", "的", "村", "镇", "乡")
 SIBLING_LENGTHS = range(2, 5)
 RECOGNIZER = "LocalityInference"
@@ -126,10 +134,12 @@ class LocalityModel:
         self._abbreviation_patterns: dict[str, tuple[dict[str, str], re.Pattern[str] | None]] = {}
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
-              known: Locality | None = None) -> tuple[Locality | None, list[Finding]]:
+              known: Locality | None = None, inert: frozenset[int] = frozenset()
+              ) -> tuple[Locality | None, list[Finding]]:
         """Rescore and extend the candidates, document by document of a compilation, with each
         document's locality; the returned locality is the one inferred from the whole file
-        (or `known`, which then applies to every document)."""
+        (or `known`, which then applies to every document). `inert`: starts of placeholders
+        of people masked in an earlier pass: they anchor no list."""
         overall = known or infer_locality(findings)
         home_names: dict[str, list[Finding]] = {}  # locality path → its names found in the text
         adjusted: list[Finding] = []
@@ -137,23 +147,23 @@ class LocalityModel:
             inside = [f for f in findings if start <= f.start < end]
             locality = known or infer_locality(inside) or overall
             if locality is None:
-                adjusted += [self._unconfirmed(f) for f in inside]
+                adjusted += [self._unconfirmed(f, text) for f in inside]
                 continue
-            adjusted += [self._rescore(f, locality) for f in inside]
+            adjusted += [self._rescore(f, locality, text) for f in inside]
             if not locality.is_dominant:
                 continue  # a newspaper page's "locality" is chance: its villages are no evidence
             if locality.path not in home_names:
                 home_names[locality.path] = self._home_names(locality, text, bounds)
             adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
         adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
-                                         self.settings.generic_after, self.stop_words))
+                                         self.settings.generic_after, self.stop_words, inert))
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
 
     def _home_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """The home area's own names and abbreviations anywhere in `text`."""
         return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
 
-    def _rescore(self, finding: Finding, locality: Locality) -> Finding:
+    def _rescore(self, finding: Finding, locality: Locality, text: str) -> Finding:
         """Home places become near-certain; a far short form is demoted unless it is distinctive
         (STYLE.md §2 masks every Chinese place at prefecture level and below, in every mention)."""
         if not self._is_own(finding):
@@ -162,14 +172,14 @@ class LocalityModel:
         if home and (locality.is_dominant or not self._is_short(finding)):
             return replace(finding, score=max(finding.score, self.settings.home_score),
                            reason=f"{finding.reason}; inside the inferred locality {locality.path}")
-        if self._is_short(finding) and not self._distinctive(finding, locality):
+        if self._is_short(finding) and not self._distinctive(finding, locality, text):
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
                            reason=f"{finding.reason}; a short form outside the inferred locality {locality.path}")
         return finding
 
-    def _unconfirmed(self, finding: Finding) -> Finding:
+    def _unconfirmed(self, finding: Finding, text: str) -> Finding:
         """Without a locality, a township short form (道桥, 惠民) is too ambiguous to mask unreviewed."""
-        if self._is_own(finding) and self._is_short(finding) and not self._distinctive(finding, None):
+        if self._is_own(finding) and self._is_short(finding) and not self._distinctive(finding, None, text):
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
                            reason=f"{finding.reason}; a township short form or common word, and no locality "
                                   f"inferred to confirm it")
@@ -183,17 +193,18 @@ class LocalityModel:
         return finding.score < self.rule.score
 
     @staticmethod
-    def _distinctive(finding: Finding, locality: Locality | None) -> bool:
+    def _distinctive(finding: Finding, locality: Locality | None, text: str) -> bool:
         """A short form trusted outside the home area: above township level in the home
         province; elsewhere, unless the document is local (see `DOMINANT_SHARE`), a prefecture's
-        (大连) or a county's that is no ordinary word (敦煌, not 丰满 or 平房). Township and village
-        short forms depend on the inferred locality."""
+        (大连) or a county's that is no ordinary word (敦煌, not 丰满 or 平房) or that the context
+        makes a place (平遥古城). Township and village short forms depend on the inferred locality."""
         above_township = [p for p in finding.evidence if p.count("/") < COUNTY_DEPTH]
         if locality is not None and any(p.split("/")[0] == locality.province for p in above_township):
             return True
         if not above_township or (locality is not None and locality.is_dominant):
             return False
-        return any(p.count("/") < PREFECTURE_DEPTH for p in above_township) or not _is_ordinary_word(finding.text)
+        return (any(p.count("/") < PREFECTURE_DEPTH for p in above_township) or not _is_ordinary_word(finding.text)
+                or _in_place_context(finding, text))
 
     def _home_rows(self, path: str) -> list[GazetteerRow]:
         county = _area(path, COUNTY_DEPTH)
@@ -298,7 +309,8 @@ class LocalityModel:
 
 
 def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float,
-                    suffixes: Sequence[str] = (), stop_words: frozenset[str] = frozenset()) -> Iterable[Finding]:
+                    suffixes: Sequence[str] = (), stop_words: frozenset[str] = frozenset(),
+                    inert: frozenset[int] = frozenset()) -> Iterable[Finding]:
     """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
     (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`). In a list of places with a generic suffix
     (`XX大道、北大路、解放街`), the items' names are places even when they are common words; the
@@ -306,7 +318,7 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
     confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5 and not _names_no_division(f)]
     placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
                             "an existing placeholder") for m in PLACEHOLDER.finditer(text)
-                    if not _before_unit(text, m.end())]
+                    if m.start() not in inert and not _before_unit(text, m.end())]
     known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
     leading, trailing = _suffix_patterns(tuple(suffixes))
     queue = sorted(confident + placeholders, key=lambda f: (f.start, f.end))
@@ -314,7 +326,7 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
         anchor = queue.pop()
         suffix = match.group() if leading and (match := leading.match(text, anchor.end)) else ""
         following = _next_item(text, anchor.end + len(suffix))
-        for start, end in (following, _previous_item(text, bounds, anchor.start)):
+        for start, end in (following, _previous_item(text, bounds, anchor.start, suffixes)):
             if start is None:
                 continue
             item_suffix = match.group() if suffix and (match := trailing.search(text, start, end)) else ""
@@ -346,13 +358,15 @@ def _is_sibling_name(name: str, suffix: str, stop_words: frozenset[str]) -> bool
     dictionary = common_words()
     if not is_han(name) or len(name) not in SIBLING_LENGTHS or (name in stop_words and not suffix):
         return False
-    if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS:
+    whole_word = suffix and dictionary.entries.get(name, (0, "p"))[1] not in GRAMMATICAL_TAGS  # 同心|公园, 和平|路
+    if dictionary.entries.get(name[0], (0, ""))[1] in GRAMMATICAL_TAGS and not whole_word:
         return False  # 和…, 及…, 我…: the list ended before this item
     if name.endswith(OFFICE_ENDINGS):
         return False
     if suffix:
         return not (dictionary.is_frequent_word(name + suffix) or name + suffix in stop_words)
-    return not dictionary.entries.get(name)
+    entry = dictionary.entries.get(name)
+    return entry is None or (entry[1] in NAME_TAGS and entry[0] < RARE_NAME)
 
 
 def _before_unit(text: str, end: int) -> bool:
@@ -360,6 +374,18 @@ def _before_unit(text: str, end: int) -> bool:
     dictionary = common_words()
     entry = dictionary.entries.get(text[end:end + 2]) or dictionary.entries.get(text[end:end + 1])
     return entry is not None and entry[1] in UNIT_TAGS
+
+
+def _in_place_context(finding: Finding, text: str) -> bool:
+    """A short form that the context makes a place: a place noun follows it (…古城, …一带, …境内),
+    or a verb of going or lying somewhere precedes it (赴…, 来自…, 位于…), or 到/在 precede it and
+    a visit follows (到…调研)."""
+    if PLACE_NOUN_AFTER.match(text, finding.end):
+        return True
+    before = text[max(0, finding.start - 3):finding.start]
+    if GOING_BEFORE.search(before):
+        return True
+    return before.endswith(("到", "在")) and VISIT_AFTER.match(text, finding.end) is not None
 
 
 def _is_ordinary_word(text: str) -> bool:
@@ -384,11 +410,17 @@ def _next_item(text: str, end: int) -> tuple[int | None, int]:
     return (start, stop) if stop > start else (None, 0)
 
 
-def _previous_item(text: str, bounds: TokenBounds, start: int) -> tuple[int | None, int]:
-    """The token right before a separator (推进 | 上辇 | 至 gives 上辇)."""
+def _previous_item(text: str, bounds: TokenBounds, start: int, suffixes: Sequence[str] = ()
+                   ) -> tuple[int | None, int]:
+    """The token right before a separator (推进 | 上辇 | 至 gives 上辇), with the token before it
+    when it is a generic suffix alone and that token no common word (新邺 | 大道 | 、 gives
+    新邺大道; 城市 | 大道 gives 大道, no name)."""
     if start == 0 or text[start - 1] not in SEPARATORS:
         return None, 0
     token = bounds.token_before(start - 1)
+    if token and text[token[0]:token[1]] in suffixes and (name := bounds.token_before(token[0])) and \
+            not common_words().is_common(text[name[0]:name[1]]):
+        return name[0], token[1]
     return token if token else (None, 0)
 
 

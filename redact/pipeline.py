@@ -135,11 +135,13 @@ class Redactor:
             self._first_pass.move_to_end(text)
         return list(hit[0]), hit[1]
 
-    def _candidates(self, text: str, locality: Locality | None) -> tuple[list[Finding], Locality | None]:
-        """Every candidate in `text`, rescored by the locality (inferred unless given)."""
+    def _candidates(self, text: str, locality: Locality | None,
+                    inert: frozenset[int] = frozenset()) -> tuple[list[Finding], Locality | None]:
+        """Every candidate in `text`, rescored by the locality (inferred unless given); `inert`:
+        starts of placeholders that stand for a masked person, which anchor no list of places."""
         found, bounds = self.analyzer.analyze(text)
         for model in self.localities:
-            locality, found = model.apply(found, text, bounds, locality)
+            locality, found = model.apply(found, text, bounds, locality, inert)
         return found, locality
 
 
@@ -155,7 +157,8 @@ class Redactor:
             starts = list(itertools.accumulate((len(s) + 1 for s in pending[:-1]), initial=0))
             for sentence in pending:
                 analysed[sentence] = []
-            found, _ = self._candidates("\n".join(pending), locality)
+            found, _ = self._candidates("\n".join(pending), locality,
+                                        _inert_placeholders(masked_text, spans, pending, starts, edits))
             for finding in found:
                 index = bisect.bisect_right(starts, finding.start) - 1
                 if finding.end <= starts[index] + len(pending[index]):
@@ -180,6 +183,31 @@ def edited_sentences(masked_text: str, edits: Iterable[Replacement]) -> list[tup
             start = ends[index - 1] if index else 0
             spans[start] = ends[index] if index < len(ends) else len(masked_text)
     return sorted(spans.items())
+
+
+def _inert_placeholders(masked_text: str, spans: list[tuple[int, int]], pending: list[str], starts: list[int],
+                        edits: list[Replacement]) -> frozenset[int]:
+    """The starts, in the pending sentences joined at `starts`, of placeholders that mask a person."""
+    first_span = {masked_text[start:end]: start for start, end in reversed(spans)}
+    positions = person_placeholders(edits)
+    inert = set()
+    for sentence, joined in zip(pending, starts):
+        start = first_span[sentence]
+        low, high = bisect.bisect_left(positions, start), bisect.bisect_left(positions, start + len(sentence))
+        inert.update(joined + position - start for position in positions[low:high])
+    return frozenset(inert)
+
+
+def person_placeholders(edits: Iterable[Replacement]) -> list[int]:
+    """The masked-text starts of the placeholders of edits that mask a person: a list after one
+    (XX、张伟、刘洋) names people, not places. (An organisation's placeholder still anchors a list:
+    XX资本、可可资本 names more organisations, which are masked as well.)"""
+    starts, shift = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        if edit.finding.label == "PERSON":
+            starts.append(edit.start + shift)
+        shift += len(edit.new) - (edit.end - edit.start)
+    return starts
 
 
 def _identity(finding: Finding) -> tuple[int, int, str, str]:

@@ -131,6 +131,21 @@ def test_without_a_locality_only_distinctive_short_forms_pass(model):
     assert scores(adjusted) == {"敦煌": 0.7, "丰满": 0.4, "塔上": 0.4}
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["来自", "丰满", "的", "客人"], 0.7),  # a verb of coming from a place before it
+    (["丰满", "一带", "降雪"], 0.7),  # a place noun after it
+    (["到", "丰满", "调研"], 0.7),  # 到 before it and a visit after it
+    (["到", "丰满", "为止"], 0.4),
+    (["身材", "丰满", "的", "人"], 0.4),
+    (["赴", "塔上", "调研"], 0.4),  # a township short form still needs a locality
+])
+def test_the_context_makes_an_ordinary_word_county_short_form_a_place(model, words, expected):
+    text = "".join(words)
+    word = next(w for w in words if w in FAR)
+    _, adjusted = model.apply([short_form(text, word, FAR[word])], text, bounds(words))
+    assert scores(adjusted) == {word: expected}
+
+
 def test_home_villages_are_found_in_a_local_document(model):
     words = ["椒江", "下陈", "凤洋", "社", "征迁"]
     text = "".join(words)
@@ -151,7 +166,7 @@ def test_other_rules_findings_are_not_rescored(model):
 def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: frozenset[str] = frozenset()
                   ) -> list[str]:
     text = "".join(words)
-    found = listed_siblings(list(findings), text, bounds(words), 0.7, ("路", "街", "大道"), stop_words)
+    found = listed_siblings(list(findings), text, bounds(words), 0.7, ("路", "街", "大道", "公园"), stop_words)
     return sorted(f.text for f in found)
 
 
@@ -162,12 +177,28 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
     (["推进", "XX路", "、", "城市", "道路", "建设"], []),
     # a placeholder before a unit stands for a figure, not a place
     (["分到", "XX亩", "田", "、", "XX亩", "地"], []),
+    # a common word with its suffix even when it opens with a preposition (同心|公园), not 和城市|道路
+    (["XX公园", "、", "同心", "公园", "等"], ["同心"]),
+    (["XX路", "、", "和", "城市", "道路"], []),
+    # a name and its suffix before the anchor, unless the name is a common word (城市|大道)
+    (["以及", "新邺", "大道", "、", "XX大道", "改造"], ["新邺"]),
+    (["推进", "城市", "大道", "、", "XX大道", "改造"], []),
     # without a suffix on the anchor, items must be unknown words
     (["XX", "、", "梅棠雅集", "等"], ["梅棠雅集"]),
     (["XX", "、", "建设", "等"], []),
+    # or rare proper nouns (永丰), not frequent ones (城市)
+    (["沿海", "永丰", "、", "XX片区", "拆除"], ["永丰"]),
+    (["XX", "、", "城市", "等"], []),
 ])
 def test_listed_siblings(words, expected):
     assert sibling_texts(words, stop_words=frozenset({"解放"})) == expected
+
+
+def test_a_placeholder_that_masks_no_place_anchors_no_siblings():
+    words = ["会后", "XX", "、", "梅棠雅集", "等"]
+    text = "".join(words)
+    assert [f.text for f in listed_siblings([], text, bounds(words), 0.7, inert=frozenset({2}))] == []
+    assert [f.text for f in listed_siblings([], text, bounds(words), 0.7, inert=frozenset({0}))] == ["梅棠雅集"]
 
 
 def test_countries_and_provinces_anchor_no_siblings():
