@@ -6,13 +6,15 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redact import __version__
 from redact.documents import write_atomically
 from redact.findings import Finding
-from redact.locality import Locality
-from redact.pipeline import Redaction
+
+if TYPE_CHECKING:  # the report is written in the main process of a batch, which never loads the pipeline
+    from redact.locality import Locality
+    from redact.pipeline import Redaction
 
 SCHEMA_VERSION = "1.0"
 CONTEXT_CHARS = 12
