@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from redact.documents import Document, format_for, write_atomically
 from redact.errors import InputError, UsageError
-from redact.findings import Finding
+from redact.findings import BATCH_ORIGIN, Finding
 from redact.inputs import Job, check_output_dir, collect_jobs
 from redact.manifest import Manifest, entities_digest, settings_fingerprint, sha256_file
 from redact.progress import BatchProgress, NullProgress
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 # in every other anyway).
 BATCH_LABELS = frozenset({"PLACE", "ORG", "PERSON"})
 MIN_BATCH_LENGTH = MIN_PROPAGATED_LENGTH
-BATCH_ORIGIN = "batch"
 # Worker processes start with "spawn": nothing of the parent (threads, locks, the progress bar)
 # leaks into them, and the code behaves the same on every platform.
 MP_CONTEXT = "spawn"

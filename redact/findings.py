@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 LABELS = ("PLACE", "PERSON", "ORG", "FIGURE", "CONTACT", "SECRET", "TERM")
+# The origin of a finding masked because another file of the batch masked the same text.
+BATCH_ORIGIN = "batch"
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from spacy.language import Language
 from redact.analysis import Analyzer
 from redact.documents import Document
 from redact.errors import UsageError
-from redact.findings import Finding, NearMiss, Replacement
+from redact.findings import BATCH_ORIGIN, Finding, NearMiss, Replacement
 from redact.locality import Locality, LocalityModel
 from redact.masking import apply, replacements
 from redact.residual import ResidualRisk, ResidualScanner
@@ -138,7 +138,7 @@ class Redactor:
     def _candidates(self, text: str, locality: Locality | None,
                     inert: frozenset[int] = frozenset()) -> tuple[list[Finding], Locality | None]:
         """Every candidate in `text`, rescored by the locality (inferred unless given); `inert`:
-        starts of placeholders that stand for a masked person, which anchor no list of places."""
+        starts of placeholders that anchor no list of places (`weak_placeholders`)."""
         found, bounds = self.analyzer.analyze(text)
         for model in self.localities:
             locality, found = model.apply(found, text, bounds, locality, inert)
@@ -187,9 +187,9 @@ def edited_sentences(masked_text: str, edits: Iterable[Replacement]) -> list[tup
 
 def _inert_placeholders(masked_text: str, spans: list[tuple[int, int]], pending: list[str], starts: list[int],
                         edits: list[Replacement]) -> frozenset[int]:
-    """The starts, in the pending sentences joined at `starts`, of placeholders that mask a person."""
+    """The starts, in the pending sentences joined at `starts`, of the weak placeholders."""
     first_span = {masked_text[start:end]: start for start, end in reversed(spans)}
-    positions = person_placeholders(edits)
+    positions = weak_placeholders(edits)
     inert = set()
     for sentence, joined in zip(pending, starts):
         start = first_span[sentence]
@@ -198,13 +198,14 @@ def _inert_placeholders(masked_text: str, spans: list[tuple[int, int]], pending:
     return frozenset(inert)
 
 
-def person_placeholders(edits: Iterable[Replacement]) -> list[int]:
-    """The masked-text starts of the placeholders of edits that mask a person: a list after one
-    (XX、张伟、刘洋) names people, not places. (An organisation's placeholder still anchors a list:
-    XX资本、可可资本 names more organisations, which are masked as well.)"""
+def weak_placeholders(edits: Iterable[Replacement]) -> list[int]:
+    """The masked-text starts of the placeholders that anchor no list of places: those of a
+    person (XX、张伟、刘洋 names people) and those of a name borrowed from another file of the
+    batch (its reading there, 杜鹃社区, says nothing of a list here: 杜鹃、香樟 are trees).
+    An organisation's placeholder still anchors a list: XX资本、可可资本 names more of them."""
     starts, shift = [], 0
     for edit in sorted(edits, key=lambda e: e.start):
-        if edit.finding.label == "PERSON":
+        if edit.finding.label == "PERSON" or edit.finding.origin == BATCH_ORIGIN:
             starts.append(edit.start + shift)
         shift += len(edit.new) - (edit.end - edit.start)
     return starts

@@ -109,6 +109,9 @@ def test_government_bodies(rule_id, words, expected):
     ("org-education-health", ["我", "院"], []),
     # media
     ("org-media", ["温州", "日报"], ["温州"]),
+    # 报 ending an ordinary word is no newspaper (a money unit before it is no name either)
+    ("org-media", ["投资", "2.13亿", "元", "申报", "工作"], []),
+    ("org-media", ["向", "县委", "汇报", "工作"], []),
     ("org-media", ["《", "江南", "农事", "》", "杂志"], ["江南农事"]),
     ("org-media", ["本报", "讯"], []),
     ("org-media", ["政", "银企社", "联动"], []),

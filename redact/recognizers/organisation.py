@@ -119,6 +119,8 @@ class OrganisationRecognizer(RuleRecognizer):
             start, end = match.span()
             if start in inside or end - 1 in inside or not self._suffix_stands_alone(text, bounds, end):
                 continue  # inside a national body's name (新华社, 外交部), or not a suffix (局长)
+            if self._ends_common_word(text, bounds, start, end):
+                continue  # 申|报 in 亿元申报工作: the end of an ordinary word
             units = self._units(text, bounds, (start, end), national)
             for candidate in self._proper_parts(text, units, (start, end)):
                 if (candidate.start, candidate.end) not in seen:
@@ -153,6 +155,16 @@ class OrganisationRecognizer(RuleRecognizer):
                 first = token[1]
             position = token[1]
         return first
+
+    def _ends_common_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """A one-character suffix that ends a frequent two-character word, not a body's name:
+        申|报 in 亿元申报工作, 汇|报, 通|报 (but 教|委, 绿|党, and 运输|局 are bodies)."""
+        token = bounds.token_at(start)
+        if token is None or token[0] != start - 1 or token[1] != end or end - start != 1:
+            return False
+        word = text[token[0]:end]
+        entry = self.dictionary.entries.get(word)
+        return entry is not None and entry[1] != "nt" and self.dictionary.is_frequent_word(word)
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """The suffix closes a token, or a token with a title after it (民政局|长), and no stop
