@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from redact.documents import Document
-from redact.findings import Finding, Replacement
-from redact.pipeline import person_placeholders
+from redact.findings import BATCH_ORIGIN, Finding, Replacement
+from redact.pipeline import weak_placeholders
 
 pytestmark = pytest.mark.slow
 
@@ -29,13 +29,15 @@ def test_a_masked_place_still_anchors_its_list(redactor_factory):
     assert "梅棠雅集" not in redaction.masked_text
 
 
-def _edit(start: int, end: int, new: str, label: str) -> Replacement:
-    return Replacement(start, end, new, Finding(start, end, "x" * (end - start), label, "r", "R", 0.9, "r"))
+def _edit(start: int, end: int, new: str, label: str, origin: str = "rule") -> Replacement:
+    finding = Finding(start, end, "x" * (end - start), label, "r", "R", 0.9, "r", origin=origin)
+    return Replacement(start, end, new, finding)
 
 
-def test_person_placeholders_are_found_in_the_masked_text():
-    edits = [_edit(0, 3, "XX", "PLACE"), _edit(5, 7, "XX", "PERSON"), _edit(10, 14, "XX", "FIGURE")]
-    assert person_placeholders(edits) == [4]
+def test_weak_placeholders_are_those_of_persons_and_of_names_borrowed_from_the_batch():
+    edits = [_edit(0, 3, "XX", "PLACE"), _edit(5, 7, "XX", "PERSON"), _edit(10, 14, "XX", "FIGURE"),
+             _edit(16, 18, "XX", "PLACE", origin=BATCH_ORIGIN), _edit(20, 22, "XX", "PLACE", origin="propagated")]
+    assert weak_placeholders(edits) == [4, 13]
 
 
 @pytest.mark.parametrize(("text", "masked"), [
