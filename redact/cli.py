@@ -6,6 +6,7 @@ something), 2 usage or configuration error. Errors are one line on stderr, no tr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
@@ -67,11 +68,22 @@ def main() -> None:
 @main.command()
 @fail_cleanly
 def setup() -> None:
-    """Install the pkuseg segmentation model into the cache (once; then everything runs offline)."""
+    """Install the pkuseg segmentation model and prepare the start-up caches (once; then
+    everything runs offline)."""
     from redact.model import install_model
 
     path = install_model(progress=lambda message: click.echo(message, err=True))
     click.echo(f"pkuseg model ready in {path}")
+    from redact import cache
+    from redact.batch import prepare_caches
+
+    if not cache.enabled():
+        click.echo("start-up caches are off (REDACT_NO_CACHE); each run derives what it needs", err=True)
+        return
+    click.echo("preparing the start-up caches (once; up to a minute on a new machine)", err=True)
+    started = time.perf_counter()
+    prepare_caches()
+    click.echo(f"start-up caches ready in {cache.cache_dir()} ({time.perf_counter() - started:.0f} s)")
 
 
 @main.command()

@@ -132,3 +132,12 @@ def test_explain_shows_candidates_and_decisions(runner: CliRunner) -> None:
     assert result.exit_code == 0
     assert "person-title" in result.output and "MASK" in result.output
     assert "masked: 获市委X书记批示肯定" in result.output
+
+
+def test_setup_prepares_the_start_up_caches(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    result = runner.invoke(main, ["setup"])
+    assert result.exit_code == 0, result.output
+    assert "pkuseg model ready in" in result.stdout and "start-up caches ready in" in result.stdout
+    monkeypatch.setenv("REDACT_NO_CACHE", "1")
+    result = runner.invoke(main, ["setup"])
+    assert result.exit_code == 0 and "start-up caches are off" in result.stderr
