@@ -43,3 +43,9 @@ def found(recognizer: PersonRecognizer, words: list[str]) -> list[tuple[str, boo
 ])
 def test_split_and_bare_names(person: PersonRecognizer, words: list[str], expected: list) -> None:
     assert found(person, words) == expected
+
+
+def test_the_given_name_table_from_the_dictionary(person: PersonRecognizer) -> None:
+    odds = person.names.lex.given_odds
+    assert odds["伟"] > 0.3 and odds["俊"] > 0.3     # name characters
+    assert odds["务"] < 0.03 and odds["市"] < 0.03   # characters of government prose

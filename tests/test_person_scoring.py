@@ -7,6 +7,7 @@ the style of our documents.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from spacy.vocab import Vocab
 from redact.common_words import CommonWords
 from redact.documents import Document
 from redact.recognizers.base import Candidate, TokenBounds
-from redact.recognizers.person_names import NameLexicons, NameScorer
+from redact.recognizers.person_names import NameLexicons, NameScorer, given_name_odds
 
 SURNAMES = ["王", "李", "张", "刘", "陈", "安", "金", "宣", "欧阳"]  # ordered by frequency
 DICTIONARY = CommonWords({
@@ -173,3 +174,37 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
 ])
 def test_untitled_names_in_sentences(redactor_factory, text: str, expected: list[str]) -> None:
     assert persons(redactor_factory, text) == expected
+
+
+# ------------------------------------------------------------------ given-name characters
+
+ODDS_LINES = ["王俊伟 5 nr", "李俊 3 nr", "张伟 4 nr", "刘涛 2 nr", "俊伟 1 nr",
+              "事务 900 n", "务工 80 v", "服务 900 vn", "公务 40 n", "政务 60 n", "任务 300 n"]
+
+
+def test_given_name_odds_count_given_name_positions_against_all_entries() -> None:
+    odds = given_name_odds(ODDS_LINES, frozenset(SURNAMES))
+    assert odds["俊"] == round(2 / (3 + 5), 4)   # 王俊伟, 李俊 of 3 entries; 俊伟 has no surname
+    assert odds["务"] == 0.0                     # only in ordinary words
+    assert "王" in odds and odds["王"] == 0.0    # a surname is never counted as a given name
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["推进", "陈俊伟", "工作"], ["陈俊伟"]),     # name characters: alone
+    (["推进", "宣俊伟", "工作"], ["宣俊伟"]),     # they lift a less frequent surname too
+    (["推进", "宣俊平", "工作"], []),             # without them, it still needs a cue
+    (["推进", "王务平", "工作"], []),             # a character names rarely use
+    (["推进", "张伟", "工作"], []),               # one character: no bonus (as often a word or a brand)
+])
+def test_given_name_characters_move_the_prior(words: list[str], expected: list[str]) -> None:
+    odds = {"俊": 0.7, "伟": 0.7, "务": 0.005, "平": 0.02}
+    scorer = NameScorer(replace(LEXICONS, given_odds=odds), DICTIONARY, prior=0.6, cue=0.3)
+    assert names(scorer, words) == expected
+
+
+def test_given_name_characters_in_the_score_explanation() -> None:
+    scorer = NameScorer(replace(LEXICONS, given_odds={"俊": 0.7, "伟": 0.7}), DICTIONARY, prior=0.6, cue=0.3)
+    text = "推进陈俊伟工作"
+    bounds = TokenBounds(Doc(Vocab(), words=["推进", "陈俊伟", "工作"], spaces=[False] * 3))
+    [candidate] = scorer.candidates(text, bounds, [], [])
+    assert "given-name characters" in candidate.reason and candidate.score == pytest.approx(0.8)

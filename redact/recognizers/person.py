@@ -11,11 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from redact.common_words import common_words
+from redact import cache
+from redact.common_words import common_words, dictionary_file
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
+from redact.recognizers import person_names
 from redact.recognizers.lexicon import Entry, TermMatcher
 from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, NameLexicons,
-                                             NameScorer)
+                                             NameScorer, given_name_odds)
 from redact.rules import PersonRule, read_list
 
 FULL_NAME_LENGTHS = (2, 3, 4)
@@ -174,4 +176,11 @@ def _name_lexicons(rule: PersonRule, surnames: list[str], stop_words: set[str]) 
         very_frequent_surnames=frozenset(surnames[:rule.short_name_surnames]),
         stop_words=frozenset(stop_words), cues_before=words(rule.cues_before_file),
         cues_after=words(rule.cues_after_file), transliteration=frozenset("".join(words(rule.transliteration_file))),
-        places=words(rule.places_file))
+        places=words(rule.places_file), given_odds=_given_odds(rule.surnames_file, frozenset(surnames)))
+
+
+def _given_odds(surnames_file: str, surnames: frozenset[str]) -> dict[str, float]:
+    """given_name_odds over jieba's dictionary, cached on disk (reading it takes ~0.3 s)."""
+    path = dictionary_file()
+    name = cache.key("given-name-odds", files=(path, surnames_file, __file__, person_names.__file__))
+    return cache.cached(name, lambda: given_name_odds(path.read_text(encoding="utf-8").splitlines(), surnames))

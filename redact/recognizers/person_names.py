@@ -5,19 +5,22 @@ two-character given name (`刘小涛`, `王强`), a surname token with the given
 (`李 | 德胜`), `老王` / `小胡`, or a transliterated foreign name (`克林顿`, `约翰·史密斯`). Its
 score starts from a prior for the shape (the rule's `bare_name_score` for a frequent surname with a
 two-character given name unknown to the dictionary), adjusted by the dictionary (a common word
-inside the name, jieba's `nr` tag), and rises by `cue_score` for a cue on each side: a title or a
-role noun before it (记者, 村民, 总统), a verb of saying or a form of address after it (说, 表示,
-先生), or a confirmed name next to it in an enumeration (`张三、李四`). In a text that names many
-people with such evidence (news, a staff list) every shape the dictionary does not speak against
-rises too. Candidates reaching the threshold are masked; weaker ones with a cue, down to
+inside the name, jieba's `nr` tag, how often its given-name characters stand in the given names of
+the dictionary's personal names: `given_name_odds`), and rises by `cue_score` for a cue on each
+side: a title or a role noun before it (记者, 村民, 总统), a verb of saying or a form of address
+after it (说, 表示, 先生), or a confirmed name next to it in an enumeration (`张三、李四`). In a
+text that names many people with such evidence (news, a staff list) every shape the dictionary
+does not speak against rises too. Candidates reaching the threshold are masked; weaker ones with a cue, down to
 `NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not: government
 texts are full of them, 农创客, 强转树).
 """
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -67,6 +70,15 @@ TRANSLITERATION = 0.25       # 克林顿: as often a foreign place as a person; 
 SHORT_TRANSLITERATION = 0.4  # 库克: two characters
 NATURE_ENDING = 0.2          # 高云江: also reads as a river or a mountain
 DOTTED = 0.05                # 约翰·史密斯
+# Given-name characters (see `given_name_odds`): a two-character given name whose odds have a
+# geometric mean of LIKELY_GIVEN_ODDS or more (伟, 俊, 涛) rises by LIKELY_GIVEN; one with a
+# character below UNLIKELY_GIVEN_ODDS, which names almost never use (务, 市, 工), drops by
+# UNLIKELY_GIVEN.
+LIKELY_GIVEN_ODDS = 0.15
+UNLIKELY_GIVEN_ODDS = 0.015
+LIKELY_GIVEN = 0.2
+UNLIKELY_GIVEN = 0.15
+ODDS_SMOOTHING = 5           # dictionary entries added to each character's count
 # A text naming at least NAME_RICH_MIN distinct people with firm evidence, NAME_RICH_PER_1000 per
 # thousand characters (news: several; a work report: a handful in the whole text) raises all
 # candidates by NAME_RICH.
@@ -119,6 +131,7 @@ class NameLexicons:
     cues_after: Set[str]
     transliteration: Set[str]
     places: Set[str] = frozenset()
+    given_odds: Mapping[str, float] = field(default_factory=dict)  # character → given_name_odds
 
 
 class NameScorer:
@@ -233,11 +246,29 @@ class NameScorer:
             prior -= COMMON_PART
             notes.append("contains a common word")
             doubtful = True
+        odds = self._given_odds(given, short=len(given) == 1)
+        if odds:
+            prior += odds
+            notes.append("given-name characters" if odds > 0 else "a character names rarely use")
+            doubtful = doubtful or odds < 0
         if word[-1] in NATURE_ENDINGS:
             prior -= NATURE_ENDING
             notes.append(f"ends like a place in 「{word[-1]}」")
             doubtful = True
         return prior, notes or ["frequent surname"], doubtful
+
+    def _given_odds(self, given: str, short: bool) -> float:
+        """The adjustment for the characters of a given name: UNLIKELY_GIVEN off when one is
+        rarely a name's (务, 市), LIKELY_GIVEN on when they mostly are (俊伟), except for a
+        one-character given name (`short`: 金宝, 张伟 are as often words and brands as names)."""
+        odds = [self.lex.given_odds[ch] for ch in given if ch in self.lex.given_odds]
+        if not odds:
+            return 0.0
+        if min(odds) < UNLIKELY_GIVEN_ODDS:
+            return -UNLIKELY_GIVEN
+        if not short and math.prod(odds) ** (1 / len(odds)) >= LIKELY_GIVEN_ODDS:
+            return LIKELY_GIVEN
+        return 0.0
 
     def _split_shape_of(self, surname: str, given: str) -> Shape | None:
         """`李 | 德胜`: a surname token, then a one- or two-character token that is no word
@@ -350,6 +381,21 @@ class NameScorer:
                     starts.add(c.start)
                     ends.add(c.end)
         return ordered
+
+
+def given_name_odds(lines: Iterable[str], surnames: Set[str]) -> dict[str, float]:
+    """Per character, the share of the dictionary entries holding it that are personal names
+    with it in the given name (a single-character surname of `surnames`, then one or two
+    characters), smoothed by ODDS_SMOOTHING entries: 伟 0.7, 明 0.3, 市 0.01. `lines` are
+    jieba's dictionary lines (word, frequency, tag)."""
+    given: Counter[str] = Counter()
+    overall: Counter[str] = Counter()
+    for line in lines:
+        word, _, tag = line.split(" ")
+        overall.update(set(word))
+        if tag in PERSON_TAGS and len(word) in (2, 3) and word[0] in surnames:
+            given.update(set(word[1:]))
+    return {ch: round(given[ch] / (count + ODDS_SMOOTHING), 4) for ch, count in overall.items()}
 
 
 def _score(value: float) -> float:
