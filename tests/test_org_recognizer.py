@@ -137,6 +137,8 @@ def test_government_bodies(rule_id, words, expected):
     # the unknown names listed before a count of firms, after the place that opens them
     ("org-company", ["依托", "恒达", "、", "深圳", "赛孚", "等", "3", "家", "基金", "公司"], ["恒达", "赛孚"]),
     ("org-company", ["已", "与", "恒达", "、", "汇竑", "等", "两", "家", "企业"], ["恒达", "汇竑"]),
+    # the ordinary words closing a listed name stay visible, as a suffix does: 恒达|科技 → 恒达
+    ("org-company", ["推动", "恒达", "科技", "、", "赛孚", "电子", "等", "2", "家", "企业"], ["恒达", "赛孚"]),
     ("org-company", ["组织", "农业", "、", "服务业", "等", "3", "家", "企业"], []),
     ("org-company", ["与", "杭州", "、", "宁波", "等", "两", "家", "公司"], []),
     ("org-company", ["恒达", "、", "赛孚", "等", "企业"], []),

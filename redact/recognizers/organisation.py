@@ -135,15 +135,24 @@ class OrganisationRecognizer(RuleRecognizer):
             for index, item in enumerate(match.group(1).split("、")):
                 start, end = offset, offset + len(item)
                 offset = end + 1
+                end = self._before_generic_words(text, bounds, start, end)
                 if index == 0:
                     start = self._after_words(text, bounds, start, end)  # 已与|恒达: the sentence's words
-                place = next((start + n for n in (3, 2) if item[:n] in self.vocabulary.places), start)
+                place = next((start + n for n in (3, 2) if text[start:start + n] in self.vocabulary.places), start)
                 name = text[place:end]
                 if 2 <= len(name) <= self.rule.max_name and bounds.is_start(start) and bounds.is_end(end) \
                         and not self._is_place(text, Unit(place, end, NAME, end)) and self._is_name(name) \
                         and not self.dictionary.entries.get(name):
                     yield Candidate(place, end, self.rule.enumeration_score,
                                     f"「{name}」 is listed among 「{match.group(0)}」")
+
+    def _before_generic_words(self, text: str, bounds: TokenBounds, start: int, end: int) -> int:
+        """Where a listed firm's proper name ends: before the ordinary words that close it, which
+        stay visible as a suffix does (万泓|科技 → 万泓, kept: 科技), at least two characters in."""
+        while (token := bounds.token_before(end)) and token[0] >= start + 2 \
+                and self.dictionary.is_common(text[token[0]:token[1]]):
+            end = token[0]
+        return end
 
     def _after_words(self, text: str, bounds: TokenBounds, start: int, end: int) -> int:
         """Where the first item of a list begins: after its last common or function word."""
