@@ -207,25 +207,18 @@ def test_every_organisation_rule_is_described():
     assert all(r.label == "ORG" for r in rules)
 
 
-def test_an_organisation_rule_is_validated(tmp_path):
+@pytest.mark.parametrize(("extra", "reasons"), [
+    ("    colour: red\n", ["colour: unknown key"]),  # reported before its files are looked for
+    ("", ["national_file: file not found: none.txt"]),
+])
+def test_an_organisation_rule_is_validated(tmp_path, extra, reasons):
     (tmp_path / "profiles").mkdir()
     (tmp_path / "org.yaml").write_text(
         "rules:\n  - id: org-x\n    kind: organisation\n    label: ORG\n    suffixes: [局]\n"
-        "    national_file: none.txt\n    colour: red\n", encoding="utf-8")
+        "    national_file: none.txt\n" + extra, encoding="utf-8")
     with pytest.raises(RuleErrors) as caught:
         load_rules(tmp_path)
-    messages = sorted(e.reason for e in caught.value.errors)
-    assert messages == ["colour: unknown key"]
-
-
-def test_an_organisation_rule_needs_its_files(tmp_path):
-    (tmp_path / "profiles").mkdir()
-    (tmp_path / "org.yaml").write_text(
-        "rules:\n  - id: org-x\n    kind: organisation\n    label: ORG\n    suffixes: [局]\n"
-        "    national_file: none.txt\n", encoding="utf-8")
-    with pytest.raises(RuleErrors) as caught:
-        load_rules(tmp_path)
-    assert [e.reason for e in caught.value.errors] == ["national_file: file not found: none.txt"]
+    assert sorted(e.reason for e in caught.value.errors) == reasons
 
 
 @pytest.mark.parametrize("name", ["org_national.txt", "org_coarse.txt"])
