@@ -90,6 +90,16 @@ class GazetteerRule(_Rule):
     locality: LocalitySettings | None = None
 
 
+class OrdinaryWordNames(_Strict):
+    """Where an ordinary word before a suffix still names something (宝丰路, 胜利街): the segmenter
+    keeps word and suffix as one token, and a word of the context speaks of that kind of place."""
+
+    suffixes: tuple[str, ...]
+    after: tuple[str, ...] = ()  # 宝丰路|交通分流, 敦睦路|（…）
+    before: tuple[str, ...] = ()  # 位于|胜利街
+    score: Annotated[float, Field(ge=0, le=1)] = 0.6
+
+
 class AffixRule(_Rule):
     """A proper name recognised by the generic word that follows it (`…镇`, `…大桥`)."""
 
@@ -103,6 +113,7 @@ class AffixRule(_Rule):
     stop_follow: tuple[str, ...] = ()
     stop_endings: tuple[str, ...] = ()
     reject_common_words: bool = True
+    ordinary_word_names: OrdinaryWordNames | None = None
 
 
 class OrganisationRule(_Rule):

@@ -205,6 +205,23 @@ def test_place_derived_phrases(words, expected):
     assert spans(recognizer, words) == expected
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    # a street named by an ordinary word: one token, and a word around it speaks of a street
+    (["完成", "宝丰路", "交通", "分流"], ["宝丰"]),
+    (["目前", "敦睦路", "（", "东段", "）"], ["敦睦"]),
+    (["位于", "敦睦街", "的", "门店"], ["敦睦"]),
+    # one token of a name the dictionary does not know, although its first character is an adverb
+    (["腾空", "，", "太河路", "滚动", "开发"], ["太河"]),
+    # no street context, quotation marks, two tokens, or a stop-listed metaphor: no name
+    (["打造", "宝丰路", "品牌"], []),
+    (["共建", "“", "敦睦街", "”"], []),
+    (["完成", "宝丰", "路", "交通", "分流"], []),
+    (["走好", "共富路", "、", "致富路"], []),
+])
+def test_streets_named_by_ordinary_words(landmarks, words, expected):
+    assert spans(landmarks, words) == expected
+
+
 def test_affix_core_never_ends_with_a_particle():
     assert spans(affix(), ["有的", "街道", "过密"]) == []
     assert spans(affix(), ["梅和", "镇"]) == ["梅和"]  # 和 is a conjunction, not a particle

@@ -18,6 +18,8 @@ PLACEHOLDER_CHARS = set("Xx")
 # jieba tags of aspect and structural particles (的 uj, 了 ul, 着 uz, 过 ug, 得 ud): no name ends with
 # one (有的|街道); 地 (uv) does (林地村).
 PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
+OPENING_QUOTES = "“‘「『\"'"
+CLOSING_QUOTES = "”’」』\"'"
 
 
 class AffixRecognizer(RuleRecognizer):
@@ -38,11 +40,14 @@ class AffixRecognizer(RuleRecognizer):
             core_start = self._core_start(text, bounds, suffix_start)
             if core_start is None:
                 continue
-            core = text[core_start:suffix_start]
-            why_not = self._rejection(core, match.group())
-            if why_not is None:
-                yield Candidate(core_start, suffix_start, self.rule.score,
-                                f"「{core}」 before the suffix 「{match.group()}」")
+            core, suffix = text[core_start:suffix_start], match.group()
+            if self._rejection(core, suffix) is not None:
+                continue
+            if self._ordinary_word(core, suffix) is None:
+                yield Candidate(core_start, suffix_start, self.rule.score, f"「{core}」 before the suffix 「{suffix}」")
+            elif (why := self._named_in_context(text, bounds, core_start, suffix_start, suffix_end)) is not None:
+                yield Candidate(core_start, suffix_start, self.rule.ordinary_word_names.score,  # type: ignore[union-attr]
+                                why)
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
         """The suffix must close a token (so 镇 in 镇长 or 村 in 村民 is not a suffix)."""
@@ -69,6 +74,7 @@ class AffixRecognizer(RuleRecognizer):
         return start
 
     def _rejection(self, core: str, suffix: str) -> str | None:
+        """Why the core can be no name at all (shape and stop-lists)."""
         if not is_han(core):
             return "not Chinese characters"
         if not self.rule.min_core <= len(core) <= self.rule.max_core:
@@ -81,14 +87,39 @@ class AffixRecognizer(RuleRecognizer):
             return "stop-listed prefix"
         if any(core.endswith(ending) for ending in self.rule.stop_endings):
             return "ends like an office or administrative word"
-        if self.dictionary and self.dictionary.is_common(core):
-            return "a common word, not a name"
         if self.dictionary and self.dictionary.is_common(core[-1] + suffix):
             return f"the suffix belongs to the word 「{core[-1] + suffix}」"
         if self.dictionary and self.dictionary.is_common(core + suffix):
             return "the whole is a common word"
-        if self.dictionary and self.dictionary.starts_with_grammatical_word(core):
-            return "starts with a grammatical word"
         if self.dictionary and self.dictionary.entries.get(core[-1], (0, ""))[1] in PARTICLE_TAGS:
             return "ends with a particle"
         return None
+
+    def _ordinary_word(self, core: str, suffix: str) -> str | None:
+        """Why the core reads as an ordinary word rather than a name (the context may still make
+        it one: `_naming_context`)."""
+        if self.dictionary and self.dictionary.is_common(core):
+            return "a common word, not a name"
+        if self.dictionary and self.dictionary.starts_with_grammatical_word(core):
+            return "starts with a grammatical word"
+        return None
+
+    def _named_in_context(self, text: str, bounds: TokenBounds, start: int, suffix_start: int,
+                          suffix_end: int) -> str | None:
+        """Why a core that reads as an ordinary word names a place after all: the segmenter keeps
+        it and the suffix together, no quotation marks make it a slogan (“幸福路”), and either the
+        core is unknown to the dictionary (太河路: 太 opens it, but as no adverb) or a word around
+        it speaks of the place (宝丰路|交通)."""
+        names = self.rule.ordinary_word_names
+        if names is None or text[suffix_start:suffix_end] not in names.suffixes:
+            return None
+        if bounds.token_at(start) != (start, suffix_end):
+            return None
+        if text[start - 1:start] in OPENING_QUOTES or text[suffix_end:suffix_end + 1] in CLOSING_QUOTES:
+            return None
+        whole = text[start:suffix_end]
+        if self.dictionary and text[start:suffix_start] not in self.dictionary.entries:
+            return f"「{whole}」 is one word of a name unknown to the dictionary"
+        context = next((w for w in names.after if text.startswith(w, suffix_end)), None) \
+            or next((w for w in names.before if text.endswith(w, 0, start)), None)
+        return f"「{whole}」 is one word and 「{context}」 speaks of the place" if context else None
