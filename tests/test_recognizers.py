@@ -238,6 +238,7 @@ GAZETTEER = [
     "儒岙镇\t儒岙\ttownship\t浙江省/绍兴市/新昌县",
     "城关镇\t城关\ttownship\t浙江省/某市/某县",
     "东乡\t东\ttownship\t浙江省/某市/某县",
+    "和沙乡\t和沙\ttownship\t浙江省/某市/某县",
 ]
 
 
@@ -266,6 +267,8 @@ def gazetteer(tmp_path):
     (["重新昌盛"], []),
     (["沙溪口", "村"], []),
     (["在", "沙溪"], ["沙溪"]),
+    # a short form cutting a word (和沙 in 和|沙溪) hides nothing behind it
+    (["东", "和", "沙溪", "召开"], ["沙溪"]),
     # a level the rule does not ask for
     (["浙江省"], []),
     (["浙江", "的"], []),

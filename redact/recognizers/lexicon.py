@@ -108,11 +108,11 @@ class LexiconMatcherRecognizer(RuleRecognizer):
     matcher: TermMatcher
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
-        for start, end, entry in leftmost_longest(self.matcher.matches(text)):
-            if not bounds.is_start(start):
-                continue
-            if entry.needs_boundaries and not (bounds.is_end(end) or end == len(text)):
-                continue
+        """The longest leftmost of the matches that fit the token boundaries: a term cutting a
+        word (和安 in 和|安徽) takes nothing from the term it overlaps."""
+        fitting = (m for m in self.matcher.matches(text) if bounds.is_start(m[0])
+                   and (not m[2].needs_boundaries or bounds.is_end(m[1]) or m[1] == len(text)))
+        for start, end, entry in leftmost_longest(fitting):
             yield Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
 
 
