@@ -93,6 +93,21 @@ def test_kept_abbreviations(world, words, expected):
 
 
 @pytest.mark.parametrize(("words", "expected"), [
+    # an abbreviation standing alone near its full name
+    (["俄罗斯", "央行", "表示", "，", "俄", "金融", "市场", "动荡"], ["俄", "俄罗斯"]),
+    (["墨", "与", "欧盟", "谈判", "，", "墨西哥", "代表"], ["墨", "墨西哥"]),
+    # not without the full name, not far from it, not inside an ordinary word (以|德|治国: 德治)
+    (["俄", "金融", "市场", "动荡"], []),
+    (["俄罗斯", "，", *["。"] * 1001, "俄", "市场"], ["俄罗斯"]),
+    (["德国", "经验", "，", "以", "德", "治国"], ["德国"]),
+    # characters that stand alone as ordinary words (日 m, 台 q) never count
+    (["日本", "代表", "三", "日", "抵达"], ["日本"]),
+])
+def test_abbreviations_named_nearby(world, words, expected):
+    assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
     # runs naming prefectures and parts of provinces are masked (no evidence the allow-list keeps)
     (["杭甬", "复线", "三期"], ["杭甬"]),
     (["建设", "浙南", "最大", "的"], ["浙南"]),

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from redact.common_words import PROPER_NOUN_TAGS, common_words
+from redact.common_words import PROPER_NOUN_TAGS, CommonWords, common_words
 
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.rules import AbbreviationContexts, GazetteerRule, LexiconRule, read_list
@@ -153,6 +153,11 @@ KEPT_LEVELS = frozenset({"country", "region", "province"})
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 ABBREVIATION_CONTEXTS = frozenset({"list", "before", "after", "direction"})
 MAX_RUN = 4
+# An abbreviation standing alone (俄|金融市场) counts near its full name: within this many characters.
+ANCHOR_WINDOW = 1000
+# Single characters the dictionary tags as names or abbreviations (俄 j, 墨 nr, 澳 ns), unlike 中 (f),
+# 日 (m) or 台 (q), which stand alone as ordinary words.
+NAME_CHAR_TAGS = PROPER_NOUN_TAGS | {"j"}
 
 
 class Abbreviation(NamedTuple):
@@ -188,7 +193,9 @@ class AbbreviationFinder:
       else it names prefectures and is masked (杭甬 = 杭州 + 宁波);
     - a list of single characters (中、美、日);
     - after a word that takes a place (访|华, 抵|京) or before one (美|方, 日|军);
-    - a province's abbreviation and a direction (浙南, 滇西): part of a province, masked.
+    - a province's abbreviation and a direction (浙南, 滇西): part of a province, masked;
+    - a token of its own near its full name (墨西哥 … 墨|与欧盟), when the dictionary tags the
+      character as a name.
     """
 
     def __init__(self, table: dict[str, list[Abbreviation]], contexts: AbbreviationContexts, score: float) -> None:
@@ -221,7 +228,10 @@ class AbbreviationFinder:
         yield from regions
         yield from (c for c in self._runs(text, bounds) if (c.start, c.end) not in taken)
         yield from self._lists(text, bounds)
-        yield from self._around_words(text, bounds)
+        around = list(self._around_words(text, bounds))
+        taken |= {(c.start, c.end) for c in around}
+        yield from around
+        yield from (c for c in self._anchored(text, bounds) if (c.start, c.end) not in taken)
 
     def _kept(self, char: str, context: str | None = None) -> tuple[str, ...]:
         return tuple(a.name for a in self.table[char] if a.kept and (context is None or context in a.contexts))
@@ -295,6 +305,35 @@ class AbbreviationFinder:
                     token[1] >= end or (token[1] == start + 1 and (bounds.is_end(end) or end == len(text))))
                 if whole and match.group() not in self.stop_terms:
                     yield self._single(text, start, "after", match.group())
+
+    def _anchored(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """A kept name's abbreviation as a token of its own within ANCHOR_WINDOW characters of
+        the name itself (俄罗斯 … 俄|市场), when the dictionary tags the character as a name."""
+        named = {name: [m.start() for m in re.finditer(re.escape(name), text)]
+                 for name in self.kept_names if name in text}
+        if not named:
+            return
+        dictionary = common_words()
+        readings = {char: names for char, abbreviations in self.table.items()
+                    if dictionary.entries.get(char, (0, ""))[1] in NAME_CHAR_TAGS
+                    and (names := tuple(a.name for a in abbreviations if a.name in named))}
+        if not readings:
+            return
+        for match in re.finditer(f"[{re.escape(''.join(sorted(readings)))}]", text):
+            start = match.start()
+            if bounds.token_at(start) != (start, start + 1) or self._in_a_word(text, start, dictionary):
+                continue
+            near = tuple(n for n in readings[match.group()]
+                         if any(abs(at - start) <= ANCHOR_WINDOW for at in named[n]))
+            if near:
+                yield Candidate(start, start + 1, self.score,
+                                f"abbreviation of {'、'.join(near)}, named nearby", evidence=near)
+
+    @staticmethod
+    def _in_a_word(text: str, at: int, dictionary: CommonWords) -> bool:
+        """The character makes an ordinary word with a neighbour (以|德|治国: 德治)."""
+        return (at > 0 and dictionary.is_common(text[at - 1:at + 1])) or \
+            (at + 1 < len(text) and dictionary.is_common(text[at:at + 2]))
 
     def _single(self, text: str, start: int, context: str, word: str) -> Candidate:
         names = self._kept(text[start], context)
