@@ -225,6 +225,18 @@ def test_streets_named_by_ordinary_words(landmarks, words, expected):
     assert spans(landmarks, words) == expected
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["开设", "“", "天姥", "馨", "大讲堂", "”"], ["天姥"]),  # a bare name inside a brand
+    (["游览", "雁荡山", "和", "千岛湖"], ["雁荡", "千岛"]),  # the generic word stays
+    (["积极", "开展", "“", "瓯江", "红", "”"], ["瓯"]),
+    (["开展", "登山", "活动"], []),
+])
+def test_famous_landmarks(words, expected):
+    entry = shipped_rule("places.yaml", "famous-landmarks")
+    recognizer = LexiconRecognizer(LexiconRule(**{**entry, "terms_file": str(RULES_DIR / entry["terms_file"])}))
+    assert spans(recognizer, words) == expected
+
+
 def test_affix_core_never_ends_with_a_particle():
     assert spans(affix(), ["有的", "街道", "过密"]) == []
     assert spans(affix(), ["梅和", "镇"]) == ["梅和"]  # 和 is a conjunction, not a particle

@@ -134,9 +134,10 @@ class LexiconRecognizer(LexiconMatcherRecognizer):
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
+        fitting = (m for m in self.matcher.matches(text) if bounds.is_start(m[0])
+                   and (not m[2].needs_boundaries or self._ends_word(text, bounds, m[1])))
         names = [Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
-                 for start, end, entry in leftmost_longest(self.matcher.matches(text))
-                 if bounds.is_start(start) and (not entry.needs_boundaries or self._ends_word(text, bounds, end))]
+                 for start, end, entry in leftmost_longest(fitting)]
         yield from names
         if self.abbreviations is not None:
             taken = {(c.start, c.end) for c in names}  # 欧美 is a name of the list and a run
