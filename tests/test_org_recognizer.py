@@ -36,10 +36,23 @@ def recognizer(rule_id: str) -> OrganisationRecognizer:
     return build_recognizer(rule)
 
 
-def found(rule_id: str, words: list[str]) -> list[str]:
+def candidates(rule_id: str, words: list[str]) -> list[tuple[str, bool]]:
+    """(text, whether it is a body named by its function alone) of every candidate."""
     text = "".join(words)
     bounds = TokenBounds(Doc(VOCAB, words=words, spaces=[False] * len(words)))
-    return [text[c.start:c.end] for c in recognizer(rule_id).candidates(text, bounds)]
+    rule = recognizer(rule_id).rule
+    return [(text[c.start:c.end], c.evidence == (rule.generic_evidence,))
+            for c in recognizer(rule_id).candidates(text, bounds)]
+
+
+def found(rule_id: str, words: list[str]) -> list[str]:
+    """The proper parts found (what gets masked or kept as a place or national body)."""
+    return [text for text, generic in candidates(rule_id, words) if not generic]
+
+
+def generic(rule_id: str, words: list[str]) -> list[str]:
+    """The bodies named by their function alone (recognised, kept by org-generic-kept)."""
+    return [text for text, is_generic in candidates(rule_id, words) if is_generic]
 
 
 @pytest.mark.parametrize(("rule_id", "words", "expected"), [
@@ -229,3 +242,32 @@ def test_org_lexicons_are_clean(name):
     entries = read_list(path)
     assert entries and all(is_han(entry) for entry in entries)
     assert len(entries) == len(set(entries)), "no duplicates"
+
+
+@pytest.mark.parametrize(("rule_id", "words", "expected"), [
+    # a level and its organ, a function and its suffix: the whole body, kept
+    ("org-government", ["县委", "书记"], ["县委"]),
+    ("org-government", ["市", "农业", "农村局"], ["市农业农村局"]),
+    ("org-government", ["在", "省", "公安厅", "指导", "下"], ["省公安厅"]),
+    ("org-government", ["他", "调到", "人事部", "工作"], ["人事部"]),
+    ("org-government", ["县政府", "和", "市政府"], ["县政府", "市政府"]),
+    ("org-government", ["市委", "宣传部"], ["市委"]),
+    ("org-government", ["国会", "通过"], ["国会"]),
+    ("org-association", ["中国", "足协"], []),  # a proper part (the country): no generic body
+    # ordinary words ending in a suffix, numbers, posts, regions, venues and generic references
+    ("org-government", ["老", "干部", "政策"], []),
+    ("org-government", ["打开", "新", "格局"], []),
+    ("org-government", ["收缴", "3382", "部"], []),
+    ("org-government", ["政治局", "常委"], []),
+    ("org-government", ["促进", "中西部", "发展"], []),
+    ("org-government", ["在", "市中心", "开设"], []),
+    ("org-government", ["各级", "党委"], []),
+    ("org-government", ["代表", "政府", "管理"], []),
+])
+def test_bodies_named_by_function_alone(rule_id, words, expected):
+    assert generic(rule_id, words) == expected
+
+
+def test_bodies_named_by_function_alone_are_kept_by_the_allow_list():
+    rule = recognizer("org-government").rule
+    assert ruleset().allow_terms.get(rule.generic_evidence) == "org-generic-kept"

@@ -261,7 +261,7 @@ def test_decisions_apply_to_the_next_run(redactor_factory, tmp_path):
 
     source = tmp_path / "in" / "a.txt"
     source.parent.mkdir()
-    source.write_text("目前沙溪镇农民集中居住区建设项目。开设“天姥馨大讲堂”。", encoding="utf-8")
+    source.write_text("目前沙溪镇农民集中居住区建设项目。开设“岙坑馨大讲堂”。", encoding="utf-8")
     decisions = tmp_path / "decisions.yaml"
     runner = CliRunner()
     missing = runner.invoke(main, ["run", str(source.parent), "-o", str(tmp_path / "out0"), "-q",
@@ -269,18 +269,18 @@ def test_decisions_apply_to_the_next_run(redactor_factory, tmp_path):
     assert missing.exit_code == 2 and "decisions file does not exist" in missing.stderr  # named but missing
     assert not (tmp_path / "out0").exists()
     report, masked = masked_report(redactor_factory("upper"), source, DEFAULT_RULES_DIR)
-    assert masked == "目前XX镇农民集中居住区建设项目。开设“天姥馨大讲堂”。"
+    assert masked == "目前XX镇农民集中居住区建设项目。开设“岙坑馨大讲堂”。"
     report_path = tmp_path / "out1" / "redact-report.json"
     report_path.parent.mkdir()
     report_path.write_text(json.dumps(report, ensure_ascii=False), encoding="utf-8")
-    # 沙溪 is the only entity: unmask it; then add 天姥 by hand and quit.
+    # 沙溪 is the only entity: unmask it; then add 岙坑 by hand and quit.
     result = runner.invoke(main, ["review", str(report_path), "--decisions", str(decisions)],
-                           input="u\na\n天姥\nplace\nq\n")
+                           input="u\na\n岙坑\nplace\nq\n")
     assert result.exit_code == 0, result.output
     report, masked = masked_report(build_redactor(None, "upper", decisions), source, DEFAULT_RULES_DIR)
     assert masked == "目前沙溪镇农民集中居住区建设项目。开设“XX馨大讲堂”。"
     document = report["documents"][0]
-    assert [(f["text"], f["rule_id"]) for f in document["findings"]] == [("天姥", "decision-deny-2")]
+    assert [(f["text"], f["rule_id"]) for f in document["findings"]] == [("岙坑", "decision-deny-2")]
     whys = {n["why"] for n in document["near_misses"] if n["text"] == "沙溪"}
     assert whys == {f"allow-listed by decision decision-allow-1 ({decisions})"}
     assert not any(r["text"] == "沙溪" for r in document["residual_risks"])  # decided safe

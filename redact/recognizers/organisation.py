@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from itertools import takewhile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +49,9 @@ GENERIC_TAGS = frozenset({"n", "vn", "v", "an", "a", "b", "j", "l", "ng", "nz", 
 VERB_TAGS = frozenset({"v"})
 # A word holding a one-character suffix (体|委) is an organisation word when it is a rare noun.
 PIECE_TAGS = frozenset({"n", "j", "nt", "nz", "l"})
+# Dictionary tags of words that name a body: organisations (卫生部) and abbreviations (党委, 足协).
+BODY_TAGS = frozenset({"nt", "j"})
+FUNCTION_TAGS = frozenset({"n", "vn", "nz", "j", "nt", "l"})
 ORG_WORD_FREQUENCY = 600  # 女队 (377) and 总公司 (506) name bodies; 排队 (673) and 格局 (1666) do not
 ADMIN_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "街道", "地区", "社区",
                   "省", "市", "县", "区", "州", "镇", "乡", "村", "盟", "旗")
@@ -88,6 +92,7 @@ class Vocabulary:
     qualifiers: frozenset[str]  # the coarse words that are no place (国家, 中央)
     national: frozenset[str]
     stop_words: frozenset[str]
+    titles: frozenset[str]
 
 
 class OrganisationRecognizer(RuleRecognizer):
@@ -122,7 +127,10 @@ class OrganisationRecognizer(RuleRecognizer):
             if self._ends_common_word(text, bounds, start, end):
                 continue  # 申|报 in 亿元申报工作: the end of an ordinary word
             units = self._units(text, bounds, (start, end), national)
-            for candidate in self._proper_parts(text, units, (start, end)):
+            found = list(self._proper_parts(text, units, (start, end)))
+            if not found and self.rule.generic_score is not None:
+                found = self._generic_body(text, bounds, units, (start, end))
+            for candidate in found:
                 if (candidate.start, candidate.end) not in seen:
                     seen.add((candidate.start, candidate.end))
                     yield candidate
@@ -173,7 +181,8 @@ class OrganisationRecognizer(RuleRecognizer):
             return False
         word = text[token[0]:end]
         entry = self.dictionary.entries.get(word)
-        return entry is not None and entry[1] != "nt" and self.dictionary.is_frequent_word(word)
+        return entry is not None and entry[1] not in BODY_TAGS and word[0] not in ADMIN_CHARS \
+            and self.dictionary.is_frequent_word(word)
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """The suffix closes a token, or a token with a title after it (民政局|长), and no stop
@@ -206,6 +215,8 @@ class OrganisationRecognizer(RuleRecognizer):
                 span = self._word_before(text, bounds, end, national)
                 found = self._classify(text, bounds, span, national) if span else []
             pending = None
+            if found and text[found[-1].start - 1:found[-1].start] == "《" and found[-1].end + 1 != suffix[0]:
+                return units  # 《规范》修订编委会: a title names only the publication right after it
             for unit in found:
                 if unit.kind == GENERIC and in_name:
                     return units
@@ -360,6 +371,71 @@ class OrganisationRecognizer(RuleRecognizer):
             return False
         return self.dictionary.entries.get(char, (0, "n"))[1] not in OPENER_TAGS and \
             self.dictionary.entries.get(text[start:end + 1]) is None
+
+    # ------------------------------------------------------------ bodies without a proper part
+
+    def _generic_body(self, text: str, bounds: TokenBounds, units: list[Unit], suffix: tuple[int, int]
+                      ) -> list[Candidate]:
+        """A body named by its function alone (市委, 人事部, 省公安厅, 县交通运输局): found whole
+        and kept, since it names no one. Only nouns naming a function may stand before the suffix
+        (not 各级|党委, 3382|部), its level (省, 市) may open it, and a word holding the suffix must
+        be a body's word (市委, 党委, 体委; not 干部, 平局, 市中心)."""
+        if any(unit.kind in PROPER_KINDS for unit in units):
+            return []
+        # Another body's word may only hold the suffix (体|委), never stand further back (市政府|发动|工会).
+        opens = bool(units) and (units[0].kind in ORG_WORDS or self._is_function_word(text, units[0]))
+        words = [units[0], *takewhile(lambda unit: self._is_function_word(text, unit), units[1:])] if opens else []
+        token = bounds.token_at(suffix[0])
+        if token is None:
+            return []
+        start = words[-1].start if words else token[0]
+        suffix_text = text[suffix[0]:suffix[1]]
+        if start == token[0] and not self._is_body_word(text[token[0]:suffix[1]], suffix_text):
+            return []
+        if not words and suffix_text in self.rule.generic_needs_function:
+            return []
+        level = bounds.token_before(start)
+        if level and level[1] - level[0] == 1 and text[level[0]] in ADMIN_CHARS:
+            start = level[0]
+        if suffix_text in self.rule.place_suffixes and text[start] not in ADMIN_CHARS:
+            return []  # 代表|政府: a government is a body only with its level (县政府)
+        body = text[start:suffix[1]]
+        if len(body) < 2 or body in self.vocabulary.titles or body in self.vocabulary.stop_words:
+            return []
+        return [Candidate(start, suffix[1], self.rule.generic_score, f"「{body}」 is a body named by its function alone",
+                          evidence=(self.rule.generic_evidence,))]
+
+    def _is_function_word(self, text: str, unit: Unit) -> bool:
+        """A word naming a body's function (人事, 交通运输, 组织|部 of 市委组织部): a noun, not 各级,
+        有关 or a number."""
+        word = text[unit.start:unit.end]
+        entry = self.dictionary.entries.get(word)
+        return unit.kind == GENERIC and is_han(word) and not ORDINAL.fullmatch(word) \
+            and (entry is None or entry[1] in FUNCTION_TAGS) and not word.endswith(tuple(self.inner_endings))
+
+    def _is_body_word(self, word: str, suffix: str) -> bool:
+        """A word naming a body by itself: a dictionary organisation or abbreviation (卫生部, 党委,
+        足协), a level and its organ (市委, 县政府) or a rare noun ending in the suffix (体委); not
+        a word ending in a frequent word (老干部, 平局)."""
+        if word in self.rule.generic_alone:
+            return True
+        entry = self.dictionary.entries.get(word)
+        if entry is None or set(word[:-len(suffix)]) <= DIRECTIONS:
+            return False  # 中西|部: a region
+        if entry[1] in BODY_TAGS:
+            return True
+        if word == suffix or self._ends_in_frequent_word(word, suffix):
+            return False
+        return entry[1] in PIECE_TAGS and (word[0] in ADMIN_CHARS or entry[0] < ORG_WORD_FREQUENCY)
+
+    def _ends_in_frequent_word(self, word: str, suffix: str) -> bool:
+        """干部 of 老干部, 僵局: a one-character suffix closes a frequent word that is no body's."""
+        tail = word[-2:]
+        if len(suffix) > 1:
+            return False
+        entry = self.dictionary.entries.get(tail)
+        return entry is not None and entry[1] not in BODY_TAGS and tail[0] not in ADMIN_CHARS \
+            and self.dictionary.is_frequent_word(tail)
 
     # ------------------------------------------------------------ the proper parts
 
@@ -531,17 +607,19 @@ def national_matcher(names: frozenset[str]) -> NationalNames:
 
 def vocabulary(rule: OrganisationRule) -> Vocabulary:
     """The rule's word lists, read once per set of files."""
-    return _vocabulary(rule.places_file, rule.coarse_file, rule.world_file, rule.national_file, rule.stop_file)
+    return _vocabulary(rule.places_file, rule.coarse_file, rule.world_file, rule.national_file, rule.stop_file,
+                       rule.titles_file)
 
 
 @lru_cache(maxsize=4)
 def _vocabulary(places_file: str | None, coarse_file: str | None, world_file: str | None,
-                national_file: str | None, stop_file: str | None) -> Vocabulary:
+                national_file: str | None, stop_file: str | None, titles_file: str | None) -> Vocabulary:
     provinces, places = _cached_places(places_file) if places_file else (set(), set())
     qualifiers = _words(coarse_file)
     coarse = provinces | qualifiers | _words(world_file)
     return Vocabulary(places=frozenset(places - coarse), coarse=frozenset(coarse), qualifiers=frozenset(qualifiers),
-                      national=frozenset(_words(national_file)), stop_words=frozenset(_words(stop_file)))
+                      national=frozenset(_words(national_file)), stop_words=frozenset(_words(stop_file)),
+                      titles=frozenset(_words(titles_file)))
 
 
 def _words(file: str | None) -> set[str]:
