@@ -178,7 +178,7 @@ def record(redaction: Redaction, batch: Batch, sentences: Sequence[Sentence]) ->
             sentences[batch.first + placed[0]].recognised.append(placed[1])
     for near_miss in redaction.near_misses:
         placed = _place(batch, near_miss.finding.start, near_miss.finding.end, near_miss.finding.label)
-        if placed and near_miss.why.startswith("allow-listed"):
+        if placed and near_miss.kept:
             sentences[batch.first + placed[0]].recognised.append(placed[1])
     for finding in redaction.candidates:
         placed = _place(batch, finding.start, finding.end, finding.label)

@@ -9,7 +9,8 @@ from spacy.language import Language
 
 from redact.findings import Finding
 from redact.recognizers import build_recognizer
-from redact.recognizers.base import EVIDENCE_KEY, LABEL_KEY, FIGURE_CLASS_KEY, LANGUAGE, REPLACEMENT_KEY, RULE_ID_KEY, TokenBounds
+from redact.recognizers.base import (EVIDENCE_KEY, FIGURE_CLASS_KEY, KEPT_KEY, LABEL_KEY, LANGUAGE, REPLACEMENT_KEY,
+                                     RULE_ID_KEY, TokenBounds)
 from redact.rules import RuleSet
 
 
@@ -90,4 +91,4 @@ def to_finding(result: RecognizerResult, text: str) -> Finding:
         recognizer=metadata[RecognizerResult.RECOGNIZER_NAME_KEY], score=round(result.score, 4),
         reason=explanation.textual_explanation if explanation else "",
         figure_class=metadata.get(FIGURE_CLASS_KEY), replacement=metadata.get(REPLACEMENT_KEY),
-        evidence=tuple(metadata.get(EVIDENCE_KEY) or ()))
+        evidence=tuple(metadata.get(EVIDENCE_KEY) or ()), kept=metadata.get(KEPT_KEY))

@@ -16,7 +16,9 @@ class Finding:
     The span covers only the part to replace: for `沙溪镇` it is `沙溪`, the generic
     suffix `镇` stays outside. `figure_class` is set for FIGURE findings (money, year …),
     `replacement` for TERM findings whose rule fixes the replacement text, `evidence` for
-    gazetteer findings: the full paths of every division the surface string may name.
+    gazetteer findings: the full paths of every division the surface string may name. `kept`
+    says why the rule recognises the span but never masks it (a body named by its function
+    alone, 市委, names no one).
     """
 
     start: int
@@ -31,6 +33,7 @@ class Finding:
     replacement: str | None = None
     origin: str = "rule"
     evidence: tuple[str, ...] = ()
+    kept: str | None = None
 
     @property
     def length(self) -> int:
@@ -46,10 +49,13 @@ class Finding:
 
 @dataclass(frozen=True)
 class NearMiss:
-    """A candidate that was not masked, and why: what a reviewer should look at."""
+    """A candidate that was not masked, and why. `kept`: a policy keeps it although it was
+    recognised (the allow-list, or a rule that recognises what it never masks), so there is
+    nothing for a reviewer to decide; otherwise it is what a reviewer should look at."""
 
     finding: Finding
     why: str
+    kept: bool = False
 
 
 @dataclass(frozen=True)

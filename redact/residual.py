@@ -146,10 +146,10 @@ class ResidualScanner:
 
     def remaining_near_misses(self, text: str, edits: Sequence[Replacement],
                               near_misses: Sequence[NearMiss]) -> Iterable[ResidualRisk]:
-        """Near misses scored ≥ 0.3 (not allow-listed) whose span is untouched in the output."""
+        """Near misses scored ≥ 0.3 (not kept by a policy) whose span is untouched in the output."""
         for near_miss in near_misses:
             finding = near_miss.finding
-            if finding.score < self.near_miss_score or near_miss.why.startswith("allow-listed"):
+            if finding.score < self.near_miss_score or near_miss.kept:
                 continue
             if self._allowed(finding.text):
                 continue

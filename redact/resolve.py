@@ -49,9 +49,11 @@ def resolve(findings: Sequence[Finding], text: str, settings: ResolveSettings) -
     for finding in findings:
         if not _applies(finding, settings):
             continue
-        why_not = _rejection(finding, settings)
-        if why_not:
-            near_misses.append(NearMiss(finding, why_not))
+        if kept := _kept_by_policy(finding, settings):
+            near_misses.append(NearMiss(finding, kept, kept=True))
+        elif finding.score < settings.profile.threshold:
+            near_misses.append(NearMiss(finding, f"score {finding.score:.2f} below the threshold "
+                                                 f"{settings.profile.threshold:.2f}"))
         else:
             eligible.append(finding)
     accepted, overlapped = choose_non_overlapping(eligible)
@@ -81,13 +83,14 @@ def _applies(finding: Finding, settings: ResolveSettings) -> bool:
     return not any(finding.start < end and start < finding.end for start, end in settings.protected)
 
 
-def _rejection(finding: Finding, settings: ResolveSettings) -> str | None:
+def _kept_by_policy(finding: Finding, settings: ResolveSettings) -> str | None:
+    """Why a recognised finding is never masked: its rule keeps it, or the allow-list does."""
+    if finding.kept:
+        return f"kept by its rule: {finding.kept}"
     allowed = _allowed_as(finding, settings.allow_terms)
     if allowed is not None:
         by = settings.allow_terms.get(allowed) if isinstance(settings.allow_terms, Mapping) else None
         return f"allow-listed by {by}" if by else "allow-listed"
-    if finding.score < settings.profile.threshold:
-        return f"score {finding.score:.2f} below the threshold {settings.profile.threshold:.2f}"
     return None
 
 

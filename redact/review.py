@@ -141,7 +141,7 @@ def review_items(report: Mapping[str, Any], decided: Iterable[str] = ()) -> list
             item = entities.setdefault(key, ReviewItem("entity", *key, first=(number, finding.get("start", 0))))
             item.add(finding, source)
         for miss in document.get("near_misses", []):
-            if str(miss.get("why", "")).startswith("allow-listed"):
+            if miss.get("kept"):
                 continue
             key = (miss["text"], miss["label"])
             item = near.setdefault(key, ReviewItem("near-miss", *key, first=(number, miss.get("start", 0))))

@@ -137,10 +137,9 @@ class OrganisationRule(_Rule):
     names_only: bool = False  # only a proper name names the body (恒达科技), never a place or qualifier
     # Set: the unknown names listed before `等5家…公司` are firms too (恒达、赛孚等3家企业).
     enumeration_score: Annotated[float, Field(ge=0, le=1)] | None = None
-    # Set: a body named by its function alone (市委, 人事部, 省公安厅) is found whole at this score, its
-    # evidence `generic_evidence`, which an allow rule keeps: recognised, nothing to mask.
+    # Set: a body named by its function alone (市委, 人事部, 省公安厅) is found whole at this score and
+    # kept: recognised and reported, nothing to mask.
     generic_score: Annotated[float, Field(ge=0, le=1)] | None = None
-    generic_evidence: str = "机构"
     generic_needs_function: tuple[str, ...] = ()  # suffixes that need a function word (服务中心, not 市中心)
     generic_alone: tuple[str, ...] = ()  # suffixes that name a body alone (议会, 海军)
     titles_file: str | None = None  # posts (常委) are no bodies

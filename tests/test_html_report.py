@@ -252,6 +252,21 @@ def test_overview_entities_near_misses_locality_and_residual_risks():
     assert ":focus-visible" in html
 
 
+def test_names_kept_by_policy_are_grouped_apart_from_near_misses():
+    report, texts = hand_built_report()
+    entry = report["documents"][0]
+    kept = {"start": 0, "end": 2, "text": "浙江", "label": "PLACE", "rule_id": "division-gazetteer",
+            "recognizer": "HandBuilt", "score": 0.9, "reason": "province", "origin": "rule", "figure_class": None,
+            "context": "【浙江】", "why": "allow-listed by provinces-and-country", "kept": True}
+    entry["near_misses"] += [kept, dict(kept, start=5, end=7)]
+    page = render_html(report, texts)
+    assert "Recognised and kept by policy (1 name)" in page
+    assert re.search(r"<td lang=\"zh-CN\">浙江</td>.*?<td class=\"num\">2</td>", page)
+    # the overview and the document count only the near misses a reviewer has to look at
+    assert "1 near miss<" in page
+    assert page.count("allow-listed by provinces-and-country") == 1
+
+
 def test_document_without_findings_or_text():
     report, _ = hand_built_report()
     html = render_html(report, {})

@@ -40,9 +40,7 @@ def candidates(rule_id: str, words: list[str]) -> list[tuple[str, bool]]:
     """(text, whether it is a body named by its function alone) of every candidate."""
     text = "".join(words)
     bounds = TokenBounds(Doc(VOCAB, words=words, spaces=[False] * len(words)))
-    rule = recognizer(rule_id).rule
-    return [(text[c.start:c.end], c.evidence == (rule.generic_evidence,))
-            for c in recognizer(rule_id).candidates(text, bounds)]
+    return [(text[c.start:c.end], c.kept is not None) for c in recognizer(rule_id).candidates(text, bounds)]
 
 
 def found(rule_id: str, words: list[str]) -> list[str]:
@@ -268,6 +266,8 @@ def test_bodies_named_by_function_alone(rule_id, words, expected):
     assert generic(rule_id, words) == expected
 
 
-def test_bodies_named_by_function_alone_are_kept_by_the_allow_list():
-    rule = recognizer("org-government").rule
-    assert ruleset().allow_terms.get(rule.generic_evidence) == "org-generic-kept"
+def test_bodies_named_by_function_alone_are_kept_by_their_rule():
+    words = ["推动", "人事部", "改革"]
+    (body,) = recognizer("org-government").candidates("".join(words), TokenBounds(
+        Doc(VOCAB, words=words, spaces=[False] * len(words))))
+    assert (body.start, body.end, body.score) == (2, 5, 0.9) and "names no one" in body.kept

@@ -83,9 +83,10 @@ def test_one_risk_per_span_the_watch_list_first(scanner):
     assert risks(scanner, text) == [("gazetteer", "温州"), ("watch", "辨识度")]
 
 
-def near_miss(text: str, part: str, score: float, why: str = "score below the threshold", label: str = "PLACE") -> NearMiss:
+def near_miss(text: str, part: str, score: float, why: str = "score below the threshold", label: str = "PLACE",
+              kept: bool = False) -> NearMiss:
     start = text.index(part)
-    return NearMiss(Finding(start, start + len(part), part, label, "landmark-suffix", "Test", score, "test"), why)
+    return NearMiss(Finding(start, start + len(part), part, label, "landmark-suffix", "Test", score, "test"), why, kept)
 
 
 def test_near_misses_left_in_the_output(scanner):
@@ -94,7 +95,7 @@ def test_near_misses_left_in_the_output(scanner):
     edits = [Replacement(0, 2, "XX", masked_finding)]
     masked = apply(original, edits)
     misses = [near_miss(original, "梅棠雅集", 0.6), near_miss(original, "下岩贝", 0.2),
-              near_miss(original, "金山", 0.9, why="allow-listed by decision decision-allow-1 (d.yaml)"),
+              near_miss(original, "金山", 0.9, why="allow-listed by decision decision-allow-1 (d.yaml)", kept=True),
               near_miss(original, "沙溪镇", 0.5)]  # overlaps the masked 沙溪: not left in the output
     found = scanner.scan(masked, edits, misses)
     assert [(r.kind, r.text, r.start) for r in found] == [("near-miss", "梅棠雅集", 4)]

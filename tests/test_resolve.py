@@ -104,7 +104,19 @@ def test_allow_listed_is_a_near_miss():
     result = resolve([at(text, "浙江", score=0.99), at(text, "新昌")], text,
                      settings(allow_terms=frozenset({"浙江"})))
     assert masked_texts(result) == [(3, "新昌")]
-    assert [(n.finding.text, n.why) for n in result.near_misses] == [("浙江", "allow-listed")]
+    assert [(n.finding.text, n.why, n.kept) for n in result.near_misses] == [("浙江", "allow-listed", True)]
+
+
+def test_a_rule_may_keep_what_it_recognises():
+    from dataclasses import replace
+
+    text = "市委组织部和沙溪镇"
+    body = replace(at(text, "市委组织部", label="ORG"), kept="a body named by its function alone")
+    result = resolve([body, at(text, "沙溪", score=0.3)], text, settings())
+    assert result.masked == ()
+    assert [(n.finding.text, n.why, n.kept) for n in result.near_misses] == [
+        ("市委组织部", "kept by its rule: a body named by its function alone", True),
+        ("沙溪", "score 0.30 below the threshold 0.50", False)]
 
 
 def test_allow_list_is_checked_before_the_threshold():

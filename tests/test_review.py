@@ -29,12 +29,15 @@ def make_report(rules: Path = DEFAULT_RULES_DIR) -> dict:
     first = {"source": "a.txt", "status": "ok", "findings": [
         candidate("沙溪", "PLACE", 2), candidate("温", "PERSON", 10, "person-title", 0.85),
         candidate("沙溪", "PLACE", 20, origin="propagated")],
-        "near_misses": [candidate("金山", "PLACE", 30, score=0.4, why="score 0.40 below the threshold 0.50"),
-                        candidate("浙江", "PLACE", 40, why="allow-listed by provinces-and-country"),
-                        candidate("沙溪", "ORG", 50, "org-affix", 0.3, why="score 0.30 below the threshold 0.50")]}
+        "near_misses": [candidate("金山", "PLACE", 30, score=0.4, why="score 0.40 below the threshold 0.50",
+                                  kept=False),
+                        candidate("浙江", "PLACE", 40, why="allow-listed by provinces-and-country", kept=True),
+                        candidate("沙溪", "ORG", 50, "org-affix", 0.3, why="score 0.30 below the threshold 0.50",
+                                  kept=False)]}
     second = {"source": "b.txt", "status": "ok", "findings": [
         candidate("天姥", "PLACE", 1, "landmark-suffix", 0.6), candidate("沙溪", "PLACE", 5)],
-        "near_misses": [candidate("向", "PERSON", 9, "person-title", 0.3, why="score 0.30 below the threshold 0.50")]}
+        "near_misses": [candidate("向", "PERSON", 9, "person-title", 0.3, why="score 0.30 below the threshold 0.50",
+                                  kept=False)]}
     failed = {"source": "c.doc", "status": "failed", "error": "unsupported format"}
     return {"schema_version": "1.0", "tool": "redact 0.1.0", "profile": "upper", "rules": str(rules),
             "totals": {}, "documents": [first, second, failed]}

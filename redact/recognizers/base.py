@@ -18,6 +18,7 @@ RULE_ID_KEY = "rule_id"
 FIGURE_CLASS_KEY = "figure_class"
 REPLACEMENT_KEY = "replacement"
 EVIDENCE_KEY = "evidence"
+KEPT_KEY = "kept"
 LABEL_KEY = "label"
 
 
@@ -39,6 +40,7 @@ class Candidate:
     figure_class: str | None = None
     replacement: str | None = None
     evidence: tuple[str, ...] = ()
+    kept: str | None = None  # why the span is recognised but never masked
 
 
 # What str.split() splits on (str.isspace), as code points; SPACE is the one spaCy attaches to a word.
@@ -176,6 +178,7 @@ class RuleRecognizer(EntityRecognizer):
             FIGURE_CLASS_KEY: candidate.figure_class,
             REPLACEMENT_KEY: candidate.replacement,
             EVIDENCE_KEY: candidate.evidence,
+            KEPT_KEY: candidate.kept,
         }
         return RecognizerResult(entity_key(self.rule), candidate.start, candidate.end, candidate.score,
                                 analysis_explanation=explanation, recognition_metadata=metadata)

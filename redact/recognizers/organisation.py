@@ -403,7 +403,7 @@ class OrganisationRecognizer(RuleRecognizer):
         if len(body) < 2 or body in self.vocabulary.titles or body in self.vocabulary.stop_words:
             return []
         return [Candidate(start, suffix[1], self.rule.generic_score, f"「{body}」 is a body named by its function alone",
-                          evidence=(self.rule.generic_evidence,))]
+                          kept="a body named by its function alone names no one")]
 
     def _is_function_word(self, text: str, unit: Unit) -> bool:
         """A word naming a body's function (人事, 交通运输, 组织|部 of 市委组织部): a noun, not 各级,

@@ -9,6 +9,7 @@ external files: CSS and JS are inline and the Content-Security-Policy forbids an
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -101,6 +102,14 @@ def residual_rows(risks: list[Mapping[str, Any]], original: str | None, masked: 
     return rows
 
 
+def kept_groups(near_misses: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Names recognised but kept by a policy (provinces, countries, national bodies, 市委 …),
+    one row per text, label and reason with its number of mentions, most mentioned first."""
+    counts = Counter((n["text"], n["label"], n["why"]) for n in near_misses if n.get("kept"))
+    return [{"text": text, "label": label, "why": why, "mentions": mentions}
+            for (text, label, why), mentions in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def locality_items(locality: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The locality object as (key, readable value) pairs."""
     items = []
@@ -127,10 +136,10 @@ def document_view(number: int, entry: Mapping[str, Any], texts: Mapping[str, tup
     if not view["ok"]:
         return view
     findings = entry.get("findings", [])
-    near_misses = entry.get("near_misses", [])
+    near_misses = [n for n in entry.get("near_misses", []) if not n.get("kept")]
     original, masked = texts.get(entry["source"], (None, None))
     groups, entity_of = entities(findings)
-    view.update(entities=groups, near_misses=near_misses, has_text=original is not None and masked is not None,
+    view.update(entities=groups, near_misses=near_misses, kept=kept_groups(entry.get("near_misses", [])), has_text=original is not None and masked is not None,
                 locality=entry.get("locality"), locality_items=locality_items(entry.get("locality") or {}),
                 residual_risks=residual_rows(entry.get("residual_risks") or [], original, masked),
                 has_residual=entry.get("residual_risks") is not None)

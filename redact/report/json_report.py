@@ -64,7 +64,7 @@ def document_entry(redaction: Redaction, output: Path | None) -> dict[str, Any]:
         "chars": len(text),
         "counts": dict(sorted(Counter(f.label for f in redaction.masked).items())),
         "findings": findings,
-        "near_misses": [dict(finding_entry(n.finding, text), why=n.why) for n in redaction.near_misses],
+        "near_misses": [dict(finding_entry(n.finding, text), why=n.why, kept=n.kept) for n in redaction.near_misses],
         "residual_risks": [risk.as_dict() for risk in redaction.residual_risks],
     }
 
