@@ -36,6 +36,8 @@ MIN_SUPPORT = 1.5
 DOMINANT_SHARE = 0.15
 COUNTY_DEPTH = 3
 PREFECTURE_DEPTH = 2
+# Province-level cities: the divisions right under them are counties (天津市/滨海新区), not prefectures.
+MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
 SEPARATORS = "、·-－—/／至"
 DIRECTIONS = "东南西北"
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])XX(?![A-Za-z])|(?<![A-Za-z])xx(?![A-Za-z])")
@@ -165,7 +167,9 @@ class LocalityModel:
 
     def _rescore(self, finding: Finding, locality: Locality, text: str) -> Finding:
         """Home places become near-certain; a far short form is demoted unless it is distinctive
-        (STYLE.md §2 masks every Chinese place at prefecture level and below, in every mention)."""
+        (STYLE.md §2 masks every Chinese place at prefecture level and below, in every mention).
+        In a local document a far prefecture is a comparison (南通、大连 in a Taizhou report: the dev
+        set's judgement is that it identifies nothing): recognised, and kept."""
         if not self._is_own(finding):
             return finding
         home = any(locality.contains(p) or p == locality.path.rsplit("/", 1)[0] for p in finding.evidence)
@@ -173,6 +177,9 @@ class LocalityModel:
             return replace(finding, score=max(finding.score, self.settings.home_score),
                            reason=f"{finding.reason}; inside the inferred locality {locality.path}")
         if self._is_short(finding) and not self._distinctive(finding, locality, text):
+            if locality.is_dominant and _names_a_prefecture(finding):
+                return replace(finding, kept=f"a prefecture outside the inferred locality {locality.path}, "
+                                             f"named for comparison")
             return replace(finding, score=min(finding.score, self.settings.remote_short_score),
                            reason=f"{finding.reason}; a short form outside the inferred locality {locality.path}")
         return finding
@@ -386,6 +393,12 @@ def _in_place_context(finding: Finding, text: str) -> bool:
     if GOING_BEFORE.search(before):
         return True
     return before.endswith(("到", "在")) and VISIT_AFTER.match(text, finding.end) is not None
+
+
+def _names_a_prefecture(finding: Finding) -> bool:
+    """A short form of a prefecture (南通, not 平房 or a district of 天津) that is no ordinary word."""
+    return not _is_ordinary_word(finding.text) and any(
+        p.count("/") == PREFECTURE_DEPTH - 1 and p.split("/")[0] not in MUNICIPALITIES for p in finding.evidence)
 
 
 def _is_ordinary_word(text: str) -> bool:

@@ -96,6 +96,18 @@ def test_in_a_local_document_far_short_forms_are_comparisons(model):
     assert got["南通"] == got["敦煌"] == 0.4
 
 
+def test_in_a_local_document_a_far_prefecture_is_recognised_and_kept(model):
+    words = ["椒江", "下陈", "赴", "广州", "、", "天津", "滨海", "学习"]
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道"),
+                short_form(text, "广州", "广东省/广州市"), short_form(text, "滨海", "天津市/滨海新区")]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    far = {f.text: f for f in adjusted if f.text in ("广州", "滨海")}
+    assert far["广州"].score == 0.7 and "named for comparison" in far["广州"].kept
+    # a district of a province-level city is a county: demoted like any far county
+    assert far["滨海"].score == 0.4 and far["滨海"].kept is None
+
+
 def newspaper() -> tuple[list[str], list[Finding]]:
     """A text naming places all over the country; its inferred locality is chance."""
     words = ["椒江", "下陈", "凤洋", "社", "，", "南通", "、", "敦煌", "、", "丰满", "、", "塔上"]
