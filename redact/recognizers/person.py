@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redact import cache
-from redact.common_words import common_words, dictionary_file
+from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
 from redact.recognizers import person_names
 from redact.recognizers.lexicon import Entry, TermMatcher
@@ -22,6 +22,8 @@ from redact.rules import PersonRule, read_list
 
 FULL_NAME_LENGTHS = (2, 3, 4)
 LOW_SCORE = 0.3
+CLASSIFIER_TAG = "q"  # 张, 位, 段: surnames and classifiers
+COUNTING_CHARS = "一二两三四五六七八九十百千几每各这那该某0123456789"
 NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及")
 
 
@@ -85,7 +87,7 @@ class PersonRecognizer(RuleRecognizer):
                 return  # 贾志春任组长: 任 is the verb "to serve as", not a surname.
             if any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
                 return
-            if self.dictionary.is_function_char(word) and self.dictionary.entries[word][1] not in PERSON_TAGS:
+            if self._is_function_word(text, token[0], word):
                 # 向县长汇报: more often the preposition than the surname; left for review.
                 yield Candidate(token[0], token[1], LOW_SCORE,
                                 f"「{word}」 before the title 「{title}」 is usually a function word")
@@ -98,6 +100,16 @@ class PersonRecognizer(RuleRecognizer):
         if len(word) in FULL_NAME_LENGTHS and len(word) > len(surname):
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 before the title 「{title}」")
+
+    def _is_function_word(self, text: str, start: int, char: str) -> bool:
+        """Whether the surname-like `char` before a title is a frequent grammatical word (向, 和,
+        于, 曾) or a classifier after a numeral (三位主任), not the surname of 孙女士 or 马主席."""
+        entry = self.dictionary.entries.get(char)
+        if entry is None or not self.dictionary.is_function_char(char) or entry[1] in PERSON_TAGS:
+            return False
+        if entry[1] == CLASSIFIER_TAG:
+            return start > 0 and text[start - 1] in COUNTING_CHARS
+        return entry[1] in GRAMMATICAL_TAGS
 
     def _split_name_before(self, text: str, bounds: TokenBounds, end: int) -> tuple[int, int] | None:
         """`廖 | 俊波 | 同志`: a surname token followed by a one- or two-character given-name token."""

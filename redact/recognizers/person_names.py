@@ -2,22 +2,28 @@
 
 A candidate is a token shaped like a name: a surname (single or compound) with a one- or
 two-character given name (`刘小涛`, `王强`), a surname token with the given-name token after it
-(`李 | 德胜`), `老王` / `小胡`, or a transliterated foreign name (`克林顿`, `约翰·史密斯`). Its
-score starts from a prior for the shape (the rule's `bare_name_score` for a frequent surname with a
-two-character given name unknown to the dictionary), adjusted by the dictionary (a common word
-inside the name, jieba's `nr` tag, how often its given-name characters stand in the given names of
-the dictionary's personal names: `given_name_odds`), and rises by `cue_score` for a cue on each
-side: a title or a role noun before it (记者, 村民, 总统), a verb of saying or a form of address
+(`李 | 德胜`), `老王` / `小胡` / `钱老` / `王氏`, a transliterated foreign name (`克林顿`,
+`约翰·史密斯`, or parts joined by · mostly in transliteration characters), or a personal name of
+three or more characters that the dictionary lists (`爱因斯坦`). Its score starts from a prior for
+the shape (the rule's `bare_name_score` for a frequent surname with a two-character given name
+unknown to the dictionary), adjusted by the dictionary (a common word inside the name, jieba's `nr`
+tag, how often its given-name characters stand in the given names of the dictionary's personal
+names: `given_name_odds`), and rises by `cue_score` for a cue on each side: a title or a role noun
+before it (记者, 村民, 总统, also with a modifier: 女歌手), a verb of saying or a form of address
 after it (说, 表示, 先生), or a confirmed name next to it in an enumeration (`张三、李四`). In a
 text that names many people with such evidence (news, a staff list) every shape the dictionary
-does not speak against rises too. Candidates reaching the threshold are masked; weaker ones with a cue, down to
-`NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not: government
-texts are full of them, 农创客, 强转树).
+does not speak against rises too, except the items of a list of things (`金宝、凌霄等项目`). Names
+written one after another without separators (`王建华李志强张伟明`) are found by tiling the characters
+when the run holds confirmed names. Candidates reaching the threshold are masked; weaker ones with
+a cue, down to `NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not:
+government texts are full of them, 农创客, 强转树).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
@@ -31,6 +37,7 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # jieba tags some three-character names as other proper nouns or even as times (its nz, t).
 NAME_LIKE_TAGS = frozenset({"nz", "t"})
 PLACE_TAG = "ns"
+TRANSLITERATED_NAME_TAG = "nrt"
 # Characters that end generic nouns (雷达站, 展陈馆, 马屿镇), plurals and origins (文人们, 巴西籍,
 # 华裔), never or rarely a given name.
 GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼们籍裔")
@@ -42,12 +49,19 @@ NOT_A_PERSON_AFTER = ("市", "县", "区", "镇", "乡", "村", "街", "路", "�
 NAME_DOTS = "·・•"
 FAMILIAR_PREFIXES = "老小"
 ANONYMISED = "某"            # 郑某: the surname of a person the text does not name
+HONORIFIC_SUFFIXES = "氏老"  # 王氏, 钱老: a person called by the surname (dictionary words like 古老 are words)
 # Endings of role nouns a name may follow (宇航员, 戏剧家, 消费者, 设计师); 家 and 师 only in words of
 # three characters or more (国家, 大家, 老师 are no roles or are titles already).
 ROLE_ENDINGS = ("员", "者")
 LONG_ROLE_ENDINGS = ("家", "师")
+# Modifiers a cue before a name may carry in the same token (女歌手, 著名画家).
+CUE_MODIFIERS = ("著名", "知名", "年轻", "青年", "老", "大", "小", "女", "男", "名")
 ENUMERATION_JOINERS = "、和与及"
 LIST_END = "等"
+# A list closed by 等 and a common noun of these tags lists things (金宝、凌霄等项目), unless the noun
+# is a title, a cue before a name, a role (…员, …者) or one of PEOPLE_NOUNS (王强等人).
+THING_NOUN_TAGS = frozenset({"n", "vn", "nz"})
+PEOPLE_NOUNS = frozenset({"人", "人员", "人士", "同志", "干部", "代表", "领导", "嘉宾", "朋友", "家属", "同事", "战友"})
 THRESHOLD = 0.5
 NEAR_MISS = 0.4
 MAX_SCORE = 0.95
@@ -70,6 +84,9 @@ TRANSLITERATION = 0.25       # 克林顿: as often a foreign place as a person; 
 SHORT_TRANSLITERATION = 0.4  # 库克: two characters
 NATURE_ENDING = 0.2          # 高云江: also reads as a river or a mountain
 DOTTED = 0.05                # 约翰·史密斯
+# Parts joined by · with this share of usual transliteration characters (阿卜杜拉·居尔) are a
+# foreign name too, with the prior of an undotted one (TRANSLITERATION): it needs a cue.
+DOTTED_USUAL_SHARE = 0.6
 # Given-name characters (see `given_name_odds`): a two-character given name whose odds have a
 # geometric mean of LIKELY_GIVEN_ODDS or more (伟, 俊, 涛) rises by LIKELY_GIVEN; one with a
 # character below UNLIKELY_GIVEN_ODDS, which names almost never use (务, 市, 工), drops by
@@ -85,6 +102,21 @@ ODDS_SMOOTHING = 5           # dictionary entries added to each character's coun
 NAME_RICH = 0.15
 NAME_RICH_MIN = 5
 NAME_RICH_PER_1000 = 0.5
+# Names written one after another without separators (a list of delegates: 王建华李志强张伟明…): in a
+# run of HAN_RUN characters, a stretch of at least NAME_RUN_MIN name-shaped pieces in a row that
+# holds NAME_RUN_CONFIRMED confirmed names makes every piece a name (NAME_RUN_SCORE); the
+# segmenter's tokens are no guide there (王建华 | 李志强 | 张 | 伟明陈 | 国庆). A piece is a surname
+# with a given name whose characters have a geometric mean of odds of RUN_GIVEN_ODDS or more, none
+# below UNLIKELY_GIVEN_ODDS, or a personal name of the dictionary; government prose cut into such
+# pieces (高效 | 方案 | 张贴) has no confirmed names among them and fails on the odds.
+NAME_RUN_MIN = 3
+NAME_RUN_CONFIRMED = 2
+NAME_RUN_SCORE = 0.6
+RUN_GIVEN_ODDS = 0.1
+RUN_PIECE_LENGTHS = (2, 3, 4)
+RUN_DICTIONARY_NAME = 0.3    # tie-breakers between tilings (see NameScorer._run_piece_gain)
+RUN_FREQUENT_SURNAME = 0.2
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{6,}")
 
 
 class Shape(NamedTuple):
@@ -157,8 +189,11 @@ class NameScorer:
         confirmed = {(c.start, c.end) for c in anchored if c.score >= THRESHOLD}
         anchored_spans = {(c.start, c.end) for c in anchored}
         found = [self._with_cues(text, bounds, c, title_ends, title_starts) for c in self._shapes(text, bounds)]
+        found = [replace(c, doubtful=True) if self._listed_as_things(text, bounds, c.end, title_starts) else c
+                 for c in found]
         found = self._in_name_rich_text(text, found, confirmed)
         found = self._enumerations(text, found, confirmed)
+        found = self._name_runs(text, found, confirmed)
         for c in found:
             if (c.start, c.end) not in anchored_spans and (c.score >= THRESHOLD or c.cues and c.score >= NEAR_MISS):
                 yield Candidate(c.start, c.end, c.score, "; ".join(c.evidence))
@@ -206,7 +241,7 @@ class NameScorer:
                 return None
             entry = None  # 周恩来, 刘彦彬: a name under another tag; no evidence either way
         shapes = [s for s in (self._chinese(word, entry), self._transliterated(word, entry),
-                              self._familiar(word)) if s is not None]
+                              self._familiar(word), self._dictionary_name(word, entry)) if s is not None]
         return max(shapes, key=lambda s: s.prior, default=None)
 
     def _chinese(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
@@ -240,8 +275,10 @@ class NameScorer:
             prior -= ONE_CHAR_GIVEN
             notes.append("one-character given name")
             # 安评, 金宝, 余慈: abbreviations and brands share the shape; names mostly have the most
-            # frequent surnames
-            doubtful = surname not in self.lex.very_frequent_surnames
+            # frequent surnames, or a frequent one and a character mostly seen in given names (沈婷)
+            doubtful = surname not in self.lex.very_frequent_surnames and not (
+                surname in self.lex.frequent_surnames
+                and self.lex.given_odds.get(given, 0.0) >= LIKELY_GIVEN_ODDS)
         elif self._ordinary(given) or self._ordinary(word[:2]):
             prior -= COMMON_PART
             notes.append("contains a common word")
@@ -270,6 +307,14 @@ class NameScorer:
             return LIKELY_GIVEN
         return 0.0
 
+    def _dictionary_name(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
+        """`爱因斯坦`: a personal name of three or more characters that the dictionary lists, not
+        led by a surname nor written only in usual transliteration characters; it needs a cue."""
+        if entry is None or entry[1] not in PERSON_TAGS or len(word) < 3 or not is_han(word):
+            return None
+        return Shape(0, len(word), self.prior - TRANSLITERATION, f"「{word}」: a personal name in the dictionary",
+                     doubtful=True)
+
     def _split_shape_of(self, surname: str, given: str) -> Shape | None:
         """`李 | 德胜`: a surname token, then a one- or two-character token that is no word
         (`刘 | 洋等`: without the 等 that closes a list)."""
@@ -280,32 +325,46 @@ class NameScorer:
                 or self._stopped(surname + given):
             return None
         prior, notes, _ = self._chinese_prior(surname + given, surname)
+        entry = self.dictionary.entries.get(surname + given)
+        listed = entry is not None and entry[1] in PERSON_TAGS and len(given) == 2 \
+            and surname in self.lex.frequent_surnames
+        if listed:  # 李 | 大钊: a name the dictionary lists, which the segmenter did not keep whole
+            prior += DICTIONARY_NAME
+            notes.append("a name in the dictionary")
         return Shape(0, 1 + len(given), prior - SPLIT_TOKENS,
                      f"「{surname}{given}」: surname 「{surname}」 + given name in two tokens ({', '.join(notes)})",
-                     doubtful=True)
+                     doubtful=not listed)
 
     def _transliterated(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
         """`克林顿` (three or more transliteration characters), `库克` (two) or `约翰·史密斯`."""
         parts = _split_dots(word)
         dotted = len(parts) > 1
-        if not all(parts) or not all(ch in self.lex.transliteration for part in parts for ch in part) \
-                or len(word) < 2:
+        letters = "".join(parts)
+        usual = sum(ch in self.lex.transliteration for ch in letters)
+        if not all(parts) or len(word) < 2 or not is_han(letters) or usual < len(letters) and (
+                not dotted or usual < DOTTED_USUAL_SHARE * len(letters)):
             return None
         short = not dotted and len(word) == 2
-        prior = self.prior - (DOTTED if dotted else SHORT_TRANSLITERATION if short else TRANSLITERATION)
+        prior = self.prior - (TRANSLITERATION if usual < len(letters) else DOTTED if dotted
+                              else SHORT_TRANSLITERATION if short else TRANSLITERATION)
         if entry is not None and entry[0] < RARE_NAME_FREQUENCY:
             prior += DICTIONARY_NAME
+        # 俄 | 罗斯 | 总统 is Russia's president: a cue after a short one counts only when the
+        # dictionary calls it a transliterated personal name (库克, jieba's nrt)
         return Shape(0, len(word), prior, f"「{word}」: transliterated foreign name" + (" (joined by ·)" if dotted else ""),
-                     before_only=short)
+                     before_only=short and (entry is None or entry[1] != TRANSLITERATED_NAME_TAG))
 
     def _familiar(self, word: str) -> Shape | None:
-        """`老王`, `小胡`: the surname of a person called by it; `郑某`: of a person left unnamed."""
+        """`老王`, `小胡`, `王氏`, `钱老`: the surname of a person called by it; `郑某`: of a person
+        left unnamed."""
         if len(word) != 2:
             return None
         if word[0] in FAMILIAR_PREFIXES and word[1] in self.lex.frequent_surnames:
             return Shape(1, 1, self.prior - FAMILIAR, f"「{word}」: a surname called with 「{word[0]}」")
         if word[1] == ANONYMISED and word[0] in self.lex.frequent_surnames:
             return Shape(0, 1, self.prior - FAMILIAR, f"「{word}」: a surname with 「{ANONYMISED}」")
+        if word[1] in HONORIFIC_SUFFIXES and word[0] in self.lex.frequent_surnames:
+            return Shape(0, 1, self.prior - FAMILIAR, f"「{word}」: a surname called with 「{word[1]}」")
         return None
 
     def _ordinary(self, part: str) -> bool:
@@ -345,7 +404,13 @@ class NameScorer:
             if text[start - n:start] in self.lex.cues_before and bounds.is_start(start - n):
                 return text[start - n:start]
         token = bounds.token_before(start)
-        return text[token[0]:start] if token is not None and self._is_role(text[token[0]:start]) else None
+        word = text[token[0]:start] if token is not None else ""
+        return word if word and (self._is_role(word) or self._modified_cue(word)) else None
+
+    def _modified_cue(self, word: str) -> bool:
+        """A cue before a name with a modifier glued to it: 女歌手, 著名画家."""
+        return any(word.startswith(modifier) and word[len(modifier):] in self.lex.cues_before
+                   for modifier in CUE_MODIFIERS)
 
     def _is_role(self, word: str) -> bool:
         """A dictionary noun for a kind of person: 宇航员, 消费者, 戏剧家, 设计师."""
@@ -360,6 +425,22 @@ class NameScorer:
             if text[end:end + n] in self.lex.cues_after and bounds.is_end(end + n):
                 return text[end:end + n]
         return None
+
+    def _listed_as_things(self, text: str, bounds: TokenBounds, end: int, title_starts: Mapping[int, str]) -> bool:
+        """`金宝、凌霄等项目`: a list closed by 等 and a noun for things, not for people (等同志,
+        等人, 等选手): its items are no names, whatever they look like."""
+        while end < len(text) and text[end] in ENUMERATION_JOINERS:
+            item = bounds.token_after(end + 1)
+            if item is None:
+                return False
+            end = item[1]
+        if not text.startswith(LIST_END, end) or end + 1 in title_starts:
+            return False
+        noun = bounds.token_after(end + 1)
+        word = text[noun[0]:noun[1]] if noun is not None else ""
+        entry = self.dictionary.entries.get(word)
+        return entry is not None and entry[1] in THING_NOUN_TAGS and word not in PEOPLE_NOUNS \
+            and word not in self.lex.cues_before and not self._is_role(word)
 
     # -------------------------------------------------------------- enumerations
 
@@ -381,6 +462,89 @@ class NameScorer:
                     starts.add(c.start)
                     ends.add(c.end)
         return ordered
+
+    # -------------------------------------------------------------- names written together
+
+    def _name_runs(self, text: str, found: list[NameCandidate],
+                   confirmed: Set[tuple[int, int]]) -> list[NameCandidate]:
+        """`王建华李志强张伟明陈国庆`: every name of a run that holds confirmed ones, each found by
+        tiling the characters (the segmenter cuts such runs across the names: 张 | 伟明陈 | 国庆)."""
+        sure = set(confirmed) | {(c.start, c.end) for c in found if c.score >= THRESHOLD}
+        sure_starts = sorted(start for start, _ in sure)
+        pieces: list[tuple[int, int, int]] = []
+        for run in HAN_RUN.finditer(text):
+            if _any_within(sure_starts, run.start(), run.end()):
+                pieces.extend(self._run_pieces(run.group(), run.start(), sure))
+        if not pieces:
+            return found
+        spans = {(start, end) for start, end, _ in pieces}
+        kept = [c for c in found if (c.start, c.end) in spans
+                or not any(c.start < end and start < c.end for start, end, _ in pieces)]
+        by_span = {(c.start, c.end): c for c in kept}
+        for start, end, count in pieces:
+            why = f"one of {count} names written together, {NAME_RUN_CONFIRMED} or more of them confirmed"
+            c = by_span.get((start, end)) \
+                or NameCandidate(start, end, 0.0, (f"「{text[start:end]}」: a name-shaped piece",))
+            if c.score < NAME_RUN_SCORE:
+                by_span[(start, end)] = replace(c, score=NAME_RUN_SCORE, evidence=(*c.evidence, why))
+        return sorted(by_span.values(), key=lambda c: c.start)
+
+    def _run_pieces(self, run: str, offset: int, sure: Set[tuple[int, int]]
+                    ) -> list[tuple[int, int, int]]:
+        """The pieces (start, end, stretch size) of the stretches of names in `run` that qualify."""
+        tiling = self._tile(run)
+        pieces: list[tuple[int, int, int]] = []
+        stretch: list[tuple[int, int]] = []
+        for piece in [*tiling, None]:
+            if piece is not None and stretch and stretch[-1][1] == piece[0]:
+                stretch.append(piece)
+                continue
+            spans = [(offset + s, offset + e) for s, e in stretch]
+            if len(spans) >= NAME_RUN_MIN and sum(span in sure for span in spans) >= NAME_RUN_CONFIRMED:
+                pieces.extend((s, e, len(spans)) for s, e in spans)
+            stretch = [] if piece is None else [piece]
+        return pieces
+
+    def _tile(self, run: str) -> list[tuple[int, int]]:
+        """The name pieces of the tiling of `run` that covers most characters with names (ties:
+        the likelier given names); characters outside names are left alone."""
+        best: list[tuple[float, tuple[int, int] | None, int]] = [(0.0, None, 0)] * (len(run) + 1)
+        for end in range(1, len(run) + 1):
+            best[end] = (best[end - 1][0], None, end - 1)
+            for length in RUN_PIECE_LENGTHS:
+                if end >= length:
+                    gain = self._run_piece_gain(run[end - length:end])
+                    if gain is not None and best[end - length][0] + gain > best[end][0]:
+                        best[end] = (best[end - length][0] + gain, (end - length, end), end - length)
+        pieces = []
+        end = len(run)
+        while end > 0:
+            _, piece, end = best[end]
+            if piece is not None:
+                pieces.append(piece)
+        return pieces[::-1]
+
+    def _run_piece_gain(self, word: str) -> float | None:
+        """How much a name-shaped piece adds to a tiling, or None when it is no name: its length,
+        more for a name of the dictionary or a frequent surname, less for given-name characters
+        names rarely use: a tie-breaker between tilings that cover as much (王敏 | 王凤 | 王芳 over
+        王敏王 | 凤王芳, where the less frequent surname 凤 leads a piece)."""
+        if word[-1] in GENERIC_ENDINGS or self._stopped(word) or word in self.lex.places:
+            return None
+        entry = self.dictionary.entries.get(word)
+        if entry is not None and entry[1] in PERSON_TAGS and len(word) >= 3:
+            return len(word) + RUN_DICTIONARY_NAME
+        surname = self._surname(word)
+        if surname is None or not 1 <= len(word) - len(surname) <= 2 \
+                or entry is not None and entry[1] not in PERSON_TAGS and self._ordinary(word):
+            return None
+        odds = [self.lex.given_odds.get(ch, 0.0) for ch in word[len(surname):]]
+        mean = math.prod(odds) ** (1 / len(odds))
+        if min(odds) < UNLIKELY_GIVEN_ODDS or mean < RUN_GIVEN_ODDS:
+            return None
+        known = RUN_DICTIONARY_NAME if entry is not None else 0.0
+        frequent = RUN_FREQUENT_SURNAME if surname in self.lex.frequent_surnames else 0.0
+        return len(word) + known + frequent + math.log(mean) / 10
 
 
 def given_name_odds(lines: Iterable[str], surnames: Set[str]) -> dict[str, float]:
@@ -407,6 +571,12 @@ def _split_dots(word: str) -> list[str]:
     for dot in NAME_DOTS[1:]:
         word = word.replace(dot, NAME_DOTS[0])
     return word.split(NAME_DOTS[0])
+
+
+def _any_within(ordered: Sequence[int], low: int, high: int) -> bool:
+    """Whether a value of `ordered` lies in [low, high)."""
+    index = bisect.bisect_left(ordered, low)
+    return index < len(ordered) and ordered[index] < high
 
 
 def _listed_next_to(text: str, c: NameCandidate, starts: Set[int], ends: Set[int]) -> bool:
