@@ -126,6 +126,7 @@ class OrganisationRule(_Rule):
     places_file: str | None = None  # administrative divisions TSV (which words are places)
     national_file: str | None = None  # whole names of national bodies: never split
     national_score: Annotated[float, Field(ge=0, le=1)] | None = None  # set: they are findings too
+    famous_file: str | None = None  # famous bodies (北大, 海尔): never split, found whole and kept by the rule
     coarse_file: str | None = None  # qualifiers too coarse to identify anyone (国家, 中央)
     world_file: str | None = None  # countries and world places: coarse too
     stop_file: str | None = None
@@ -142,6 +143,7 @@ class OrganisationRule(_Rule):
     generic_score: Annotated[float, Field(ge=0, le=1)] | None = None
     generic_needs_function: tuple[str, ...] = ()  # suffixes that need a function word (服务中心, not 市中心)
     generic_alone: tuple[str, ...] = ()  # suffixes that name a body alone (议会, 海军)
+    quoted_names: bool = False  # a name in quotes right before the suffix names the body (“红双喜”公司)
     titles_file: str | None = None  # posts (常委) are no bodies
 
 
@@ -452,7 +454,7 @@ def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[
 
 FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file", "abbreviations_file",
                "cues_before_file", "cues_after_file", "transliteration_file",
-               "places_file", "national_file", "coarse_file", "world_file")
+               "places_file", "national_file", "famous_file", "coarse_file", "world_file")
 
 
 def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:

@@ -50,5 +50,12 @@ def test_national_bodies_are_recognised_and_kept(redactor_factory):
 
 
 def test_generic_references_are_never_organisations(redactor_factory):
-    redaction = redact(redactor_factory, "该公司、本报、我院、各部门、有关部门、党委书记、公司治理、全局。")
+    redaction = redact(redactor_factory, "该公司、本报、我院、各部门、有关部门、各级党委、公司治理、全局。")
     assert [f for f in redaction.candidates if f.label == "ORG"] == []
+
+
+def test_the_organs_of_the_party_are_recognised_and_kept(redactor_factory):
+    redaction = redact(redactor_factory, "镇党委书记和村委会主任到场。")
+    kept = {(n.finding.text, n.finding.label) for n in redaction.near_misses if n.kept}
+    assert {("镇党委", "ORG"), ("村委会", "ORG")} <= kept
+    assert not redaction.masked

@@ -11,7 +11,9 @@ asks: the core of its place (淳安 of 杭州市淳安县民政局: the admin su
 is the place rules' business) or its run of proper names (恒达 of 浙江省恒达科技公司). A coarse
 part (国家 of 国家统计局, 浙江 of 浙江省人民政府, 美国 of 美国国会) is a finding too, which the
 allow-list keeps: the body is recognised and nothing is masked. A rule with `national_score`
-also finds the national bodies of its list whole (kept the same way). A body without a proper
+also finds the national bodies of its list whole (kept the same way), and the famous ones of its
+`famous_file` (北大, 八路军, 海尔), which the rule itself keeps: a village or street spelled the
+same stays a place to mask (长虹村). A body without a proper
 part (市农业农村局, 有关部门, 党委, 该公司) yields nothing.
 """
 
@@ -41,6 +43,7 @@ ORG_TAG = "nt"
 RARE_NAME = {"nr": 500, "nz": 100, "nt": 100}
 DIRECTIONS = frozenset("东南西北中")  # 中西|部, 西北|地区: directions, not names
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "uj", "ul", "r"})
+PRONOUN_TAG = "r"  # 各级, 该, 本: a body after one is a reference, not a name
 OPENER_TAGS = GRAMMATICAL_TAGS | {"v", "d", "f", "q", "y", "zg"}  # never open a name (是, 也, 上, 家)
 # Dictionary tags of words that can stand inside a name: nouns, verbal nouns, distinguishing
 # words, abbreviations (民政, 交通运输, 中级, 工商); frequent name-tagged words (城市) count too.
@@ -69,8 +72,14 @@ ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等
                          r"[\u4e00-\u9fff]{0,6}?(?:企业|公司)")
 _COMMON_WORDS_SOURCE = str(Path(__file__).resolve().parent.parent / "common_words.py")
 MAX_TITLE = 12  # characters inside 《》 before a publication word
+# Closing → opening quotation marks: a quoted name right before the suffix (“红双喜”公司, 『花儿』队).
+QUOTES = {"”": "“", "’": "‘", "』": "『", "」": "「", "\"": "\""}
+MAX_QUOTED = 8
 SHORT_NAME = 2  # a national name this long must end a token, even before a title
 TITLE_CHAR = "长"  # 外交部|长
+# 北大|路, 长虹|村: a street or a place named after a body, not the body.
+PLACE_CHARS = frozenset("路街巷弄道桥") | ADMIN_CHARS
+FAMOUS_KEPT = "a body known to all by its name alone is too coarse to identify a locality"
 
 
 @dataclass(frozen=True)
@@ -90,7 +99,8 @@ class Vocabulary:
     places: frozenset[str]
     coarse: frozenset[str]
     qualifiers: frozenset[str]  # the coarse words that are no place (国家, 中央)
-    national: frozenset[str]
+    national: frozenset[str]  # with the famous names
+    famous: frozenset[str]  # kept by the rule rather than by the allow-list
     stop_words: frozenset[str]
     titles: frozenset[str]
 
@@ -103,7 +113,7 @@ class OrganisationRecognizer(RuleRecognizer):
         self.suffix_pattern = re.compile("|".join(map(re.escape, suffixes))) if suffixes else None
         self.stop_follow = re.compile("|".join(map(re.escape, rule.stop_follow))) if rule.stop_follow else None
         self.vocabulary = vocabulary(rule)
-        self.national = national_matcher(self.vocabulary.national)
+        self.national = national_matcher(self.vocabulary.national, self.vocabulary.famous)
         self.inner_endings = frozenset(INNER_ORG_WORDS) | frozenset(rule.suffixes)
         self.longest_ending = max(map(len, self.inner_endings))
         self.dictionary = common_words()
@@ -113,8 +123,10 @@ class OrganisationRecognizer(RuleRecognizer):
         national, inside = self.national.names(text, bounds)
         if self.rule.national_score is not None:
             for end, start in national.items():
+                name = text[start:end]
+                kept = FAMOUS_KEPT if name in self.vocabulary.famous else None
                 yield Candidate(start, end, self.rule.national_score,
-                                f"「{text[start:end]}」 is a national or international body")
+                                f"「{name}」 is a national or international body", kept=kept)
         if self.rule.enumeration_score is not None:
             yield from self._enumerated(text, bounds)
         if self.suffix_pattern is None:
@@ -182,7 +194,7 @@ class OrganisationRecognizer(RuleRecognizer):
         word = text[token[0]:end]
         entry = self.dictionary.entries.get(word)
         return entry is not None and entry[1] not in BODY_TAGS and word[0] not in ADMIN_CHARS \
-            and self.dictionary.is_frequent_word(word)
+            and self.dictionary.is_frequent_word(word) and not _is_rare_noun(entry)
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, end: int) -> bool:
         """The suffix closes a token, or a token with a title after it (民政局|长), and no stop
@@ -203,6 +215,9 @@ class OrganisationRecognizer(RuleRecognizer):
         part may precede them (中国|工商|银行|温州|分行); otherwise the name starts at its
         proper part (邀请|温州|代表队 is 温州's team).
         """
+        quoted = self._quoted_name(text, suffix[0]) if self.rule.quoted_names else None
+        if quoted is not None:
+            return [quoted]  # “红双喜”公司: the quotes hold the whole name
         units: list[Unit] = []
         generic = 0
         in_name = False  # a proper part was seen since the last organisation word
@@ -230,6 +245,15 @@ class OrganisationRecognizer(RuleRecognizer):
             end = found[-1].start
         return units
 
+    def _quoted_name(self, text: str, end: int) -> Unit | None:
+        """The name in quotes that ends right before the suffix (“红双喜”公司), Chinese characters only."""
+        opening = QUOTES.get(text[end - 1:end])
+        start = text.rfind(opening, max(0, end - MAX_QUOTED - 2), end - 1) if opening else -1
+        inner = text[start + 1:end - 1]
+        if start < 0 or not 2 <= len(inner) <= MAX_QUOTED or not is_han(inner) or inner in self.vocabulary.stop_words:
+            return None
+        return Unit(start + 1, end - 1, NAME, end - 1)
+
     @staticmethod
     def _piece_before(text: str, bounds: TokenBounds, suffix_start: int) -> tuple[int, int] | None:
         """The start of the token that holds the suffix (民政|局), if the suffix does not start it."""
@@ -243,6 +267,8 @@ class OrganisationRecognizer(RuleRecognizer):
         女|队, 总|公司), a frequent one no organisation (干|部, 格|局). An unknown name glued to
         a one-character suffix in an unknown token is the segmenter's guess (银企社 of 政银企社联动)."""
         token = bounds.token_at(suffix[0])
+        if token and text[token[0]:token[1]] in self.vocabulary.stop_words:
+            return []  # 平局, 本队: an ordinary word that holds the suffix ends the name
         entry = self.dictionary.entries.get(text[token[0]:token[1]]) if token else None
         if entry is not None and entry[1] not in NAME_TAGS and piece[1] - piece[0] == 1 \
                 and text[piece[0]] not in ADMIN_CHARS:
@@ -265,8 +291,7 @@ class OrganisationRecognizer(RuleRecognizer):
     def _short_word(entry: tuple[int, str], piece: tuple[int, int]) -> list[Unit]:
         """The piece of an ordinary word holding the suffix: part of an organisation word when the
         word is rare (体|委, 女|队), else the end of the name (干|部, 格|局)."""
-        rare = entry[1] in PIECE_TAGS and entry[0] < ORG_WORD_FREQUENCY
-        return [Unit(piece[0], piece[1], SHORT_ORG_WORD, piece[1])] if rare else []
+        return [Unit(piece[0], piece[1], SHORT_ORG_WORD, piece[1])] if _is_rare_noun(entry) else []
 
     def _known_name(self, text: str, unit: Unit) -> bool:
         """A known place, or a word the dictionary tags as a name (not a guess of the segmenter)."""
@@ -397,10 +422,13 @@ class OrganisationRecognizer(RuleRecognizer):
         level = bounds.token_before(start)
         if level and level[1] - level[0] == 1 and text[level[0]] in ADMIN_CHARS:
             start = level[0]
+        elif level and self.dictionary.entries.get(text[level[0]:level[1]], (0, ""))[1] == PRONOUN_TAG:
+            return []  # 各级|党委, 本|工会: any or every such body, not one
         if suffix_text in self.rule.place_suffixes and text[start] not in ADMIN_CHARS:
             return []  # 代表|政府: a government is a body only with its level (县政府)
         body = text[start:suffix[1]]
-        if len(body) < 2 or body in self.vocabulary.titles or body in self.vocabulary.stop_words:
+        stopped = body in self.vocabulary.stop_words and body not in self.rule.generic_alone
+        if len(body) < 2 or body in self.vocabulary.titles or stopped:
             return []
         return [Candidate(start, suffix[1], self.rule.generic_score, f"「{body}」 is a body named by its function alone",
                           kept="a body named by its function alone names no one")]
@@ -563,6 +591,11 @@ class OrganisationRecognizer(RuleRecognizer):
         return word not in self.vocabulary.places and self.dictionary.is_common(word)
 
 
+def _is_rare_noun(entry: tuple[int, str]) -> bool:
+    """A rare noun ending in a one-character suffix may name a body (体委, 女队; not 干部, 格局)."""
+    return entry[1] in PIECE_TAGS and entry[0] < ORG_WORD_FREQUENCY
+
+
 def _admin_stem(word: str) -> str | None:
     """`北京` of `北京市`: the part before an administrative suffix, two characters or more."""
     if word[-1] not in ADMIN_ENDINGS:
@@ -577,8 +610,9 @@ class NationalNames:
     """The names of national bodies found in a text, shared by the organisation rules: those of
     the last text are remembered (every rule asks for the same text and tokens in turn)."""
 
-    def __init__(self, names: frozenset[str]) -> None:
+    def __init__(self, names: frozenset[str], famous: frozenset[str]) -> None:
         self.matcher = TermMatcher({name: Entry(len(name), 1.0, name, False) for name in names})
+        self.famous = famous
         self._last: tuple[str, TokenBounds, dict[int, int], frozenset[int]] | None = None
 
     def names(self, text: str, bounds: TokenBounds) -> tuple[dict[int, int], frozenset[int]]:
@@ -591,34 +625,39 @@ class NationalNames:
         return last[2], last[3]
 
     def _names(self, text: str, bounds: TokenBounds) -> dict[int, int]:
-        """民进 is no party in 居民|进行, nor 商务部 in 商务|部门; a title may follow (外交部长)."""
+        """民进 is no party in 居民|进行, nor 商务部 in 商务|部门; a title may follow (外交部长).
+        A famous name before a street or admin word names a place (北大|路, 长虹|村)."""
         names = {}
         for start, end, _ in leftmost_longest(self.matcher.matches(text)):
             ends = end == len(text) or bounds.is_end(end) or (end - start > SHORT_NAME and text[end] == TITLE_CHAR)
-            if ends and bounds.is_start(start):
+            named_after = text[start:end] in self.famous and text[end:end + 1] in PLACE_CHARS
+            if ends and bounds.is_start(start) and not named_after:
                 names[end] = start
         return names
 
 
 @lru_cache(maxsize=4)
-def national_matcher(names: frozenset[str]) -> NationalNames:
-    return NationalNames(names)
+def national_matcher(names: frozenset[str], famous: frozenset[str]) -> NationalNames:
+    return NationalNames(names, famous)
 
 
 def vocabulary(rule: OrganisationRule) -> Vocabulary:
     """The rule's word lists, read once per set of files."""
-    return _vocabulary(rule.places_file, rule.coarse_file, rule.world_file, rule.national_file, rule.stop_file,
-                       rule.titles_file)
+    return _vocabulary(rule.places_file, rule.coarse_file, rule.world_file, rule.national_file, rule.famous_file,
+                       rule.stop_file, rule.titles_file)
 
 
 @lru_cache(maxsize=4)
 def _vocabulary(places_file: str | None, coarse_file: str | None, world_file: str | None,
-                national_file: str | None, stop_file: str | None, titles_file: str | None) -> Vocabulary:
+                national_file: str | None, famous_file: str | None, stop_file: str | None,
+                titles_file: str | None) -> Vocabulary:
     provinces, places = _cached_places(places_file) if places_file else (set(), set())
     qualifiers = _words(coarse_file)
     coarse = provinces | qualifiers | _words(world_file)
+    famous = _words(famous_file)
     return Vocabulary(places=frozenset(places - coarse), coarse=frozenset(coarse), qualifiers=frozenset(qualifiers),
-                      national=frozenset(_words(national_file)), stop_words=frozenset(_words(stop_file)),
+                      national=frozenset(_words(national_file) | famous), famous=frozenset(famous),
+                      stop_words=frozenset(_words(stop_file)),
                       titles=frozenset(_words(titles_file)))
 
 
