@@ -164,6 +164,7 @@ class PersonRule(_Rule):
     cues_after_file: str | None = None
     transliteration_file: str | None = None
     places_file: str | None = None  # places spelled like a name (莫斯科, 阿根廷): never a person
+    divisions_file: str | None = None  # the gazetteer: its provinces and prefectures (石家庄) are no persons
 
 
 class FigureRule(_Rule):
@@ -454,7 +455,7 @@ def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[
 
 FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file", "abbreviations_file",
                "cues_before_file", "cues_after_file", "transliteration_file",
-               "places_file", "national_file", "famous_file", "coarse_file", "world_file")
+               "places_file", "divisions_file", "national_file", "famous_file", "coarse_file", "world_file")
 
 
 def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:

@@ -91,3 +91,9 @@ def test_a_list_of_things_is_no_list_of_names(person: PersonRecognizer) -> None:
 ])
 def test_more_cues_and_foreign_names(person: PersonRecognizer, words: list[str], expected: list[str]) -> None:
     assert masked(person, words) == expected
+
+
+def test_a_prefecture_jieba_tags_as_a_name_is_no_person(person: PersonRecognizer) -> None:
+    # 石家庄 is tagged nr in jieba's dictionary; in a name-rich text its shape alone would pass.
+    assert masked(person, [*STAFF, "工人", "张卫国", "说", "，", "石家庄", "多云", "转", "晴"]) == [
+        "王建华", "李志强", "赵海燕", "陈丽华", "刘卫东", "张卫国"]

@@ -567,6 +567,38 @@ class GazetteerRow(NamedTuple):
     parent: str
 
 
+class DivisionNames(NamedTuple):
+    """The names of a gazetteer's upper levels: full names and short forms of two characters or
+    more; a county's short form only when it is not a frequent word (比如, 通道)."""
+
+    provinces: frozenset[str]
+    prefectures: frozenset[str]
+    counties: frozenset[str]
+
+
+def division_names(file: str) -> DivisionNames:
+    """`DivisionNames` of a gazetteer file, cached on disk by the contents of the file and of this
+    module (redact/cache.py): reading the gazetteer and looking its short forms up takes a few
+    tenths of a second."""
+    from redact import cache
+
+    name = cache.key("division-names", files=(file, __file__, _COMMON_WORDS_SOURCE))
+    return cache.cached(name, lambda: _division_names(file, common_words()),
+                        dump=lambda v: [sorted(names) for names in v],
+                        load=lambda v: DivisionNames(*(frozenset(names) for names in v)))
+
+
+def _division_names(file: str, dictionary: CommonWords) -> DivisionNames:
+    levels: dict[str, set[str]] = {"province": set(), "prefecture": set(), "county": set()}
+    for row in read_gazetteer(Path(file)):
+        if row.level not in levels:
+            continue
+        levels[row.level].add(row.name)
+        if len(row.short) >= 2 and (row.level != "county" or not dictionary.is_frequent_word(row.short)):
+            levels[row.level].add(row.short)
+    return DivisionNames(*(frozenset(n for n in names if len(n) >= 2) for names in levels.values()))
+
+
 def read_gazetteer(path: Path) -> Iterable[GazetteerRow]:
     """Rows `(name, short, level, parent_path)` of a gazetteer TSV file (optionally gzipped)."""
     opener = gzip.open if path.suffix == ".gz" else open

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from redact.common_words import VERY_FREQUENT_WORD, CommonWords, common_words
+from redact.common_words import VERY_FREQUENT_WORD, common_words
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han, leftmost_longest
-from redact.recognizers.lexicon import Entry, TermMatcher, read_gazetteer
+from redact.recognizers.lexicon import Entry, TermMatcher, division_names
 from redact.rules import OrganisationRule, read_list
 
 NAME, PLACE, COARSE, NATIONAL, MASKED = "name", "place", "coarse", "national", "masked"
@@ -70,7 +70,6 @@ MAX_UNITS = 8
 # Two or more items (Chinese characters only) before a count of firms: 恒达、赛孚等5家基金公司.
 ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等[0-9一二三四五六七八九十两]+余?家"
                          r"[\u4e00-\u9fff]{0,6}?(?:企业|公司)")
-_COMMON_WORDS_SOURCE = str(Path(__file__).resolve().parent.parent / "common_words.py")
 MAX_TITLE = 12  # characters inside 《》 before a publication word
 # Closing → opening quotation marks: a quoted name right before the suffix (“红双喜”公司, 『花儿』队).
 QUOTES = {"”": "“", "’": "‘", "』": "『", "」": "「", "\"": "\""}
@@ -651,7 +650,9 @@ def vocabulary(rule: OrganisationRule) -> Vocabulary:
 def _vocabulary(places_file: str | None, coarse_file: str | None, world_file: str | None,
                 national_file: str | None, famous_file: str | None, stop_file: str | None,
                 titles_file: str | None) -> Vocabulary:
-    provinces, places = _cached_places(places_file) if places_file else (set(), set())
+    divisions = division_names(places_file) if places_file else None
+    provinces = divisions.provinces if divisions else frozenset()
+    places = divisions.prefectures | divisions.counties if divisions else frozenset()
     qualifiers = _words(coarse_file)
     coarse = provinces | qualifiers | _words(world_file)
     famous = _words(famous_file)
@@ -665,31 +666,3 @@ def _words(file: str | None) -> set[str]:
     return set(read_list(Path(file))) if file else set()
 
 
-def _cached_places(file: str) -> tuple[set[str], set[str]]:
-    """`_places`, cached on disk by the contents of the gazetteer and of this module (redact/cache.py):
-    reading the gazetteer and looking its short forms up takes a few tenths of a second."""
-    from redact import cache
-
-    name = cache.key("organisation-places", files=(file, __file__, _COMMON_WORDS_SOURCE))
-    provinces, places = cache.cached(name, lambda: _places(file, common_words()),
-                                     dump=lambda v: (sorted(v[0]), sorted(v[1])),
-                                     load=lambda v: (set(v[0]), set(v[1])))
-    return provinces, places
-
-
-def _places(file: str, dictionary: CommonWords) -> tuple[set[str], set[str]]:
-    """Province names (full and short), and the names of prefectures and counties; a county's short
-    form only when it is not a frequent word (比如, 通道)."""
-    provinces: set[str] = set()
-    places: set[str] = set()
-    for row in read_gazetteer(Path(file)):
-        names = [n for n in (row.name, row.short) if len(n) >= 2]
-        if row.level == "province":
-            provinces.update(names)
-        elif row.level == "prefecture":
-            places.update(names)
-        elif row.level == "county":
-            places.add(row.name)
-            if len(row.short) >= 2 and not dictionary.is_frequent_word(row.short):
-                places.add(row.short)
-    return provinces, places

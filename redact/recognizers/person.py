@@ -15,7 +15,7 @@ from redact import cache
 from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
 from redact.recognizers import person_names
-from redact.recognizers.lexicon import Entry, TermMatcher
+from redact.recognizers.lexicon import Entry, TermMatcher, division_names
 from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, NameLexicons,
                                              NameScorer, given_name_odds)
 from redact.rules import PersonRule, read_list
@@ -188,7 +188,16 @@ def _name_lexicons(rule: PersonRule, surnames: list[str], stop_words: set[str]) 
         very_frequent_surnames=frozenset(surnames[:rule.short_name_surnames]),
         stop_words=frozenset(stop_words), cues_before=words(rule.cues_before_file),
         cues_after=words(rule.cues_after_file), transliteration=frozenset("".join(words(rule.transliteration_file))),
-        places=words(rule.places_file), given_odds=_given_odds(rule.surnames_file, frozenset(surnames)))
+        places=words(rule.places_file) | _division_names(rule.divisions_file), given_odds=_given_odds(rule.surnames_file, frozenset(surnames)))
+
+
+def _division_names(file: str | None) -> frozenset[str]:
+    """Provinces and prefectures of the gazetteer (石家庄, which jieba tags as a name). Not counties:
+    their short forms are given names too often (高明, 江山), and a local document keeps far ones."""
+    if file is None:
+        return frozenset()
+    divisions = division_names(file)
+    return divisions.provinces | divisions.prefectures
 
 
 def _given_odds(surnames_file: str, surnames: frozenset[str]) -> dict[str, float]:
