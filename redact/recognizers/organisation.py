@@ -70,6 +70,15 @@ MAX_UNITS = 8
 # Two or more items (Chinese characters only) before a count of firms: 恒达、赛孚等5家基金公司.
 ENUMERATION = re.compile(r"((?:[\u4e00-\u9fff]{2,8}、)+[\u4e00-\u9fff]{2,8})等[0-9一二三四五六七八九十两]+余?家"
                          r"[\u4e00-\u9fff]{0,6}?(?:企业|公司)")
+# A 、-list of short items, and a placeholder item (XX, XX集团) in it.
+ITEM_LIST = re.compile(r"[\u4e00-\u9fffXx]{2,8}(?:、[\u4e00-\u9fffXx]{2,8})+")
+PLACEHOLDER_ITEM = re.compile(r"[Xx]{2,}")
+# What may follow a list of firms with a bare placeholder in it: 等本地有色金属重点企业.
+FIRMS_AFTER_LIST = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:企业|公司|集团|厂商)")
+# A listed item the dictionary knows at least this often is an ordinary word, not a firm (民生, 自立).
+RARE_FIRM_WORD = 10
+BODY_ENDINGS = ("局", "委", "办", "部", "厅", "院", "所", "站", "中心", "队")
+LIST_END = "等"
 MAX_TITLE = 12  # characters inside 《》 before a publication word
 # Closing → opening quotation marks: a quoted name right before the suffix (“红双喜”公司, 『花儿』队).
 QUOTES = {"”": "“", "’": "‘", "』": "『", "」": "「", "\"": "\""}
@@ -128,6 +137,7 @@ class OrganisationRecognizer(RuleRecognizer):
                                 f"「{name}」 is a national or international body", kept=kept)
         if self.rule.enumeration_score is not None:
             yield from self._enumerated(text, bounds)
+            yield from self._listed_with_firms(text, bounds)
         if self.suffix_pattern is None:
             return
         seen: set[tuple[int, int]] = set()
@@ -164,6 +174,54 @@ class OrganisationRecognizer(RuleRecognizer):
                         and not self.dictionary.entries.get(name):
                     yield Candidate(place, end, self.rule.enumeration_score,
                                     f"「{name}」 is listed among 「{match.group(0)}」")
+
+    def _listed_with_firms(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """The other items of a list that holds a masked firm: a placeholder with a firm's ending
+        (XX集团、XX科技商贸、微品致远), or a bare placeholder in a list of firms (安通、自立、XX等本地
+        企业)."""
+        for match in ITEM_LIST.finditer(text):
+            items = self._list_items(text, bounds, match)
+            placeholders = [PLACEHOLDER_ITEM.search(text, start, end) for start, end in items]
+            endings = tuple(self.rule.firm_list_endings)
+            firm_ending = any(p and (text[p.end():end].endswith(endings) or text.startswith(endings, p.end()))
+                              for p, (_, end) in zip(placeholders, items))
+            bare = any(p and p.end() == end for p, (_, end) in zip(placeholders, items))
+            if not (firm_ending or bare and FIRMS_AFTER_LIST.match(text, items[-1][1])):
+                continue
+            for (start, end), placeholder in zip(items, placeholders):
+                if placeholder is None and is_han(text[start:end]):
+                    end = self._before_generic_words(text, bounds, start, end)
+                    if self._names_a_firm(text, bounds, start, end):
+                        yield Candidate(start, end, self.rule.enumeration_score,
+                                        f"「{text[start:end]}」 is listed with masked firms in 「{match.group()}」")
+
+    @staticmethod
+    def _list_items(text: str, bounds: TokenBounds, match: re.Match[str]) -> list[tuple[int, int]]:
+        """The items of a 、-list: the first from its last token on (依托|安通), the last up to 等
+        (微品致远|等有效项目) or else its first token (民生科技|注册: 民生)."""
+        items, offset = [], match.start()
+        for item in match.group().split("、"):
+            items.append((offset, offset + len(item)))
+            offset += len(item) + 1
+        first_start, first_end = items[0]
+        token = bounds.token_before(first_end)
+        if token is not None and token[0] > first_start and not PLACEHOLDER_ITEM.search(text, first_start, first_end):
+            items[0] = (token[0], first_end)
+        last_start, last_end = items[-1]
+        cut = text.find(LIST_END, last_start, last_end)
+        token = bounds.token_at(last_start)
+        items[-1] = (last_start, cut if cut > last_start else token[1] if token and token[1] <= last_end else last_end)
+        return items
+
+    def _names_a_firm(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """A listed item that can be a firm's name: no place, no body (交通局), and unknown to the
+        dictionary or rare in it (安通, 4 uses): a masked name is masked in every mention, and an
+        ordinary word (民生, 自立) is too often the word itself elsewhere."""
+        name = text[start:end]
+        entry = self.dictionary.entries.get(name)
+        return 2 <= len(name) <= self.rule.max_name and bounds.is_start(start) and bounds.is_end(end) \
+            and not self._is_place(text, Unit(start, end, NAME, end)) and name not in self.vocabulary.stop_words \
+            and not name.endswith(BODY_ENDINGS) and (entry is None or entry[0] < RARE_FIRM_WORD)
 
     def _before_generic_words(self, text: str, bounds: TokenBounds, start: int, end: int) -> int:
         """Where a listed firm's proper name ends: before the ordinary words that close it, which
