@@ -30,6 +30,21 @@ def redactor_factory(pkuseg_model_dir: Path):
     return make
 
 
+@pytest.fixture(scope="session")
+def person():
+    """The shipped person rule's recognizer (rules/people.yaml), its files resolved."""
+    import yaml
+
+    from redact.recognizers.person import PersonRecognizer
+    from redact.rules import PersonRule
+
+    rules = Path(__file__).resolve().parents[1] / "rules"
+    entry = yaml.safe_load((rules / "people.yaml").read_text(encoding="utf-8"))["rules"][0]
+    for field in [key for key in entry if key.endswith("_file")]:
+        entry[field] = str(rules / entry[field])
+    return PersonRecognizer(PersonRule.model_validate(entry))
+
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -4,29 +4,16 @@ cue modifiers, dotted foreign names and dictionary names. Shipped rules, hand-ma
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from redact.recognizers.base import TokenBounds
 from redact.recognizers.person import PersonRecognizer
-from redact.rules import PersonRule
 
-RULES = Path(__file__).resolve().parents[1] / "rules"
 # Confirmed with a title or a cue: makes a text name-rich (five people and more).
 STAFF = ["记者", "王建华", "报道", "：", "村民", "李志强", "说", "，", "工人", "赵海燕", "说", "，", "学生", "陈丽华",
          "说", "，", "农民", "刘卫东", "说", "。"]
-
-
-@pytest.fixture(scope="module")
-def person() -> PersonRecognizer:
-    entry = yaml.safe_load((RULES / "people.yaml").read_text(encoding="utf-8"))["rules"][0]
-    for field in [key for key in entry if key.endswith("_file")]:
-        entry[field] = str(RULES / entry[field])
-    return PersonRecognizer(PersonRule.model_validate(entry))
 
 
 def masked(recognizer: PersonRecognizer, words: list[str]) -> list[str]:

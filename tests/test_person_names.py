@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from redact.recognizers.base import TokenBounds
 from redact.recognizers.person import PersonRecognizer
-from redact.rules import PersonRule
-
-RULES = Path(__file__).resolve().parents[1] / "rules"
-
-
-@pytest.fixture(scope="module")
-def person() -> PersonRecognizer:
-    entry = yaml.safe_load((RULES / "people.yaml").read_text(encoding="utf-8"))["rules"][0]
-    for field in [key for key in entry if key.endswith("_file")]:
-        entry[field] = str(RULES / entry[field])
-    return PersonRecognizer(PersonRule.model_validate(entry))
 
 
 def found(recognizer: PersonRecognizer, words: list[str]) -> list[tuple[str, bool]]:
