@@ -138,8 +138,8 @@ class OrganisationRule(_Rule):
     names_only: bool = False  # only a proper name names the body (恒达科技), never a place or qualifier
     # Set: the unknown names listed before `等5家…公司` are firms too (恒达、赛孚等3家企业).
     enumeration_score: Annotated[float, Field(ge=0, le=1)] | None = None
-    # A list holding a masked firm (XX集团、微品致远, or XX、安通等…企业) names firms: its other items unknown
-    # to the dictionary are firms at `enumeration_score`. These end a placeholder firm's name.
+    # A list holding a masked firm (XX集团、微品致远, or XX、安通等…企业) names firms: its other items are
+    # firms at `enumeration_score`. These end a placeholder firm's name.
     firm_list_endings: tuple[str, ...] = ()
     # Set: a body named by its function alone (市委, 人事部, 省公安厅) is found whole at this score and
     # kept: recognised and reported, nothing to mask.

@@ -156,7 +156,9 @@ def test_government_bodies(rule_id, words, expected):
     ("org-company", ["恒达", "、", "赛孚", "等", "部门"], []),
     # the other items of a list that holds a masked firm, when the dictionary does not know them
     ("org-company", ["收集", "XX", "集团", "、", "XX", "科技", "商贸", "、", "微品", "致远", "等", "信息"], ["微品"]),
-    ("org-company", ["依托", "安通", "、", "自立", "、", "XX", "等", "本地", "重点", "企业"], ["安通"]),
+    ("org-company", ["依托", "安通", "、", "自立", "、", "XX", "等", "本地", "重点", "企业"], ["安通", "自立"]),
+    ("org-company", ["引导", "xx", "村农", "、", "民生", "科技", "、", "xx", "电子", "注册"], ["民生"]),
+    ("org-company", ["由", "XX", "集团", "领衔", "、", "组团", "在外"], []),  # 集团领衔 is no firm's ending
     ("org-company", ["依托", "安通", "、", "XX", "等", "重点", "项目"], []),  # a list of projects
     ("org-company", ["对接", "市", "交通局", "、", "市", "XX", "集团"], []),  # a body, not a firm
     ("org-company", ["推动", "国有", "、", "民营", "、", "XX", "等", "企业"], []),

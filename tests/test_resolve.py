@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -108,8 +109,6 @@ def test_allow_listed_is_a_near_miss():
 
 
 def test_a_rule_may_keep_what_it_recognises():
-    from dataclasses import replace
-
     text = "市委组织部和沙溪镇"
     body = replace(at(text, "市委组织部", label="ORG"), kept="a body named by its function alone")
     result = resolve([body, at(text, "沙溪", score=0.3)], text, settings())
@@ -275,6 +274,20 @@ def test_longer_entity_wins_a_shared_start_in_propagation():
     text = "沙溪镇；沙溪口村；沙溪口"
     result = resolve([at(text, "沙溪"), at(text, "沙溪口")], text, settings())
     assert masked_texts(result) == [(0, "沙溪"), (4, "沙溪口"), (9, "沙溪口")]
+
+
+def test_an_ordinary_word_entity_is_masked_again_only_in_the_same_context():
+    text = "引导民生科技入驻，民生科技园建成，保障民生，民生实事。"
+    result = resolve([at(text, "民生", label="ORG")], text, settings())
+    assert masked_texts(result) == [(2, "民生"), (9, "民生")]  # 民生科…, not 保障民生 or 民生实事
+
+
+def test_an_ordinary_word_borrowed_from_another_file_is_not_propagated():
+    text = "保障民生，民生科技入驻，永丰片区。"
+    borrowed = (replace(at("民生科技", "民生", label="ORG"), origin="batch"),
+                replace(at("永丰、", "永丰"), origin="batch"))
+    result = resolve([], text, settings(extra_entities=borrowed))
+    assert masked_texts(result) == [(12, "永丰")]  # a rare word (43 uses) still is
 
 
 def test_propagate_without_entities_returns_input():

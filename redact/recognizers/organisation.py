@@ -75,8 +75,9 @@ ITEM_LIST = re.compile(r"[\u4e00-\u9fffXx]{2,8}(?:、[\u4e00-\u9fffXx]{2,8})+")
 PLACEHOLDER_ITEM = re.compile(r"[Xx]{2,}")
 # What may follow a list of firms with a bare placeholder in it: 等本地有色金属重点企业.
 FIRMS_AFTER_LIST = re.compile(r"等[\u4e00-\u9fff]{0,10}?(?:企业|公司|集团|厂商)")
-# A listed item the dictionary knows at least this often is an ordinary word, not a firm (民生, 自立).
-RARE_FIRM_WORD = 10
+# Dictionary tags of words that are never a firm's name: distinguishing adjectives (国有, 民营),
+# pronouns, directions, numerals, classifiers, prepositions, conjunctions, adverbs, particles.
+NO_FIRM_TAGS = frozenset({"b", "r", "f", "m", "q", "p", "c", "d", "u"})
 BODY_ENDINGS = ("局", "委", "办", "部", "厅", "院", "所", "站", "中心", "队")
 LIST_END = "等"
 MAX_TITLE = 12  # characters inside 《》 before a publication word
@@ -183,7 +184,7 @@ class OrganisationRecognizer(RuleRecognizer):
             items = self._list_items(text, bounds, match)
             placeholders = [PLACEHOLDER_ITEM.search(text, start, end) for start, end in items]
             endings = tuple(self.rule.firm_list_endings)
-            firm_ending = any(p and (text[p.end():end].endswith(endings) or text.startswith(endings, p.end()))
+            firm_ending = any(p and p.end() < end and text[p.end():end].endswith(endings)
                               for p, (_, end) in zip(placeholders, items))
             bare = any(p and p.end() == end for p, (_, end) in zip(placeholders, items))
             if not (firm_ending or bare and FIRMS_AFTER_LIST.match(text, items[-1][1])):
@@ -195,8 +196,7 @@ class OrganisationRecognizer(RuleRecognizer):
                         yield Candidate(start, end, self.rule.enumeration_score,
                                         f"「{text[start:end]}」 is listed with masked firms in 「{match.group()}」")
 
-    @staticmethod
-    def _list_items(text: str, bounds: TokenBounds, match: re.Match[str]) -> list[tuple[int, int]]:
+    def _list_items(self, text: str, bounds: TokenBounds, match: re.Match[str]) -> list[tuple[int, int]]:
         """The items of a 、-list: the first from its last token on (依托|安通), the last up to 等
         (微品致远|等有效项目) or else its first token (民生科技|注册: 民生)."""
         items, offset = [], match.start()
@@ -209,19 +209,27 @@ class OrganisationRecognizer(RuleRecognizer):
             items[0] = (token[0], first_end)
         last_start, last_end = items[-1]
         cut = text.find(LIST_END, last_start, last_end)
-        token = bounds.token_at(last_start)
-        items[-1] = (last_start, cut if cut > last_start else token[1] if token and token[1] <= last_end else last_end)
+        if cut > last_start:
+            items[-1] = (last_start, cut)
+        elif token := bounds.token_at(last_start):  # its first token, with the firm words after a placeholder
+            end = token[1]
+            while PLACEHOLDER_ITEM.fullmatch(text, last_start, token[1]) and (after := bounds.token_after(end)) \
+                    and after[1] <= last_end and text[after[0]:after[1]] in self.rule.firm_list_endings:
+                end = after[1]
+            items[-1] = (last_start, min(end, last_end))
         return items
 
     def _names_a_firm(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
-        """A listed item that can be a firm's name: no place, no body (交通局), and unknown to the
-        dictionary or rare in it (安通, 4 uses): a masked name is masked in every mention, and an
-        ordinary word (民生, 自立) is too often the word itself elsewhere."""
+        """A listed item that can be a firm's name: no place, no body (交通局), and no word the
+        dictionary says names no firm (国有, 民营: distinguishing adjectives) or knows as a very
+        frequent one (外资). An ordinary word found so (自立, 民生|科技) is masked again only in the
+        same context (redact/resolve.py, `propagate`)."""
         name = text[start:end]
         entry = self.dictionary.entries.get(name)
         return 2 <= len(name) <= self.rule.max_name and bounds.is_start(start) and bounds.is_end(end) \
             and not self._is_place(text, Unit(start, end, NAME, end)) and name not in self.vocabulary.stop_words \
-            and not name.endswith(BODY_ENDINGS) and (entry is None or entry[0] < RARE_FIRM_WORD)
+            and not name.endswith(BODY_ENDINGS) \
+            and (entry is None or entry[1] not in NO_FIRM_TAGS and entry[0] < VERY_FREQUENT_WORD)
 
     def _before_generic_words(self, text: str, bounds: TokenBounds, start: int, end: int) -> int:
         """Where a listed firm's proper name ends: before the ordinary words that close it, which
