@@ -427,13 +427,18 @@ def _previous_item(text: str, bounds: TokenBounds, start: int, suffixes: Sequenc
                    ) -> tuple[int | None, int]:
     """The token right before a separator (推进 | 上辇 | 至 gives 上辇), with the token before it
     when it is a generic suffix alone and that token no common word (新邺 | 大道 | 、 gives
-    新邺大道; 城市 | 大道 gives 大道, no name)."""
+    新邺大道; 城市 | 大道 gives 大道, no name); a single character split off the name at the start
+    of the item belongs to it (、里 | 仁花园 | 小区 gives 里仁花园小区)."""
     if start == 0 or text[start - 1] not in SEPARATORS:
         return None, 0
     token = bounds.token_before(start - 1)
-    if token and text[token[0]:token[1]] in suffixes and (name := bounds.token_before(token[0])) and \
-            not common_words().is_common(text[name[0]:name[1]]):
-        return name[0], token[1]
+    if token and text[token[0]:token[1]] in suffixes and (name := bounds.token_before(token[0])):
+        begin = name[0]
+        if begin >= 2 and text[begin - 2] in SEPARATORS and bounds.token_at(begin - 1) == (begin - 1, begin) \
+                and is_han(text[begin - 1]) and token[0] - begin < max(SIBLING_LENGTHS):
+            begin -= 1
+        if not common_words().is_common(text[begin:token[0]]):
+            return begin, token[1]
     return token if token else (None, 0)
 
 

@@ -178,7 +178,7 @@ def test_other_rules_findings_are_not_rescored(model):
 def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: frozenset[str] = frozenset()
                   ) -> list[str]:
     text = "".join(words)
-    found = listed_siblings(list(findings), text, bounds(words), 0.7, ("路", "街", "大道", "公园"), stop_words)
+    found = listed_siblings(list(findings), text, bounds(words), 0.7, ("路", "街", "大道", "公园", "小区"), stop_words)
     return sorted(f.text for f in found)
 
 
@@ -195,6 +195,8 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
     # a name and its suffix before the anchor, unless the name is a common word (城市|大道)
     (["以及", "新邺", "大道", "、", "XX大道", "改造"], ["新邺"]),
     (["推进", "城市", "大道", "、", "XX大道", "改造"], []),
+    # a character the segmenter split off the item's name belongs to it (、里|仁花园|小区)
+    (["推进", "XX弄", "、", "里", "仁花园", "小区", "、", "XX路", "等"], ["里仁花园"]),
     # without a suffix on the anchor, items must be unknown words
     (["XX", "、", "梅棠雅集", "等"], ["梅棠雅集"]),
     (["XX", "、", "建设", "等"], []),

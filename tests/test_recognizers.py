@@ -220,6 +220,10 @@ def test_place_derived_phrases(words, expected):
     (["共建", "“", "敦睦街", "”"], []),
     (["完成", "宝丰", "路", "交通", "分流"], []),
     (["走好", "共富路", "、", "致富路"], []),
+    # a stop-listed opening (镇) gives way only to a street context, and only for a name unknown to
+    # the dictionary
+    (["推进", "镇小路", "等", "积水", "区域"], ["镇小"]),
+    (["推进", "镇小路", "建设"], []),
 ])
 def test_streets_named_by_ordinary_words(landmarks, words, expected):
     assert spans(landmarks, words) == expected

@@ -18,6 +18,7 @@ PLACEHOLDER_CHARS = set("Xx")
 # jieba tags of aspect and structural particles (的 uj, 了 ul, 着 uz, 过 ug, 得 ud): no name ends with
 # one (有的|街道); 地 (uv) does (林地村).
 PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
+STOP_PREFIX = "stop-listed prefix"
 OPENING_QUOTES = "“‘「『\"'"
 CLOSING_QUOTES = "”’」』\"'"
 
@@ -41,7 +42,13 @@ class AffixRecognizer(RuleRecognizer):
             if core_start is None:
                 continue
             core, suffix = text[core_start:suffix_start], match.group()
-            if self._rejection(core, suffix) is not None:
+            rejection = self._rejection(core, suffix)
+            if rejection == STOP_PREFIX and self.dictionary and core not in self.dictionary.entries \
+                    and (why := self._named_in_context(text, bounds, core_start, suffix_start, suffix_end,
+                                                       context_only=True)):
+                yield Candidate(core_start, suffix_start, self.rule.ordinary_word_names.score,  # type: ignore[union-attr]
+                                why)
+            if rejection is not None:
                 continue
             if self._ordinary_word(core, suffix) is None:
                 yield Candidate(core_start, suffix_start, self.rule.score, f"「{core}」 before the suffix 「{suffix}」")
@@ -84,7 +91,7 @@ class AffixRecognizer(RuleRecognizer):
         if core in self.stop_words or core + suffix in self.stop_words:
             return "stop-listed"
         if any(core.startswith(prefix) for prefix in self.rule.stop_prefixes):
-            return "stop-listed prefix"
+            return STOP_PREFIX
         if any(core.endswith(ending) for ending in self.rule.stop_endings):
             return "ends like an office or administrative word"
         if self.dictionary and self.dictionary.is_common(core[-1] + suffix):
@@ -105,11 +112,12 @@ class AffixRecognizer(RuleRecognizer):
         return None
 
     def _named_in_context(self, text: str, bounds: TokenBounds, start: int, suffix_start: int,
-                          suffix_end: int) -> str | None:
+                          suffix_end: int, context_only: bool = False) -> str | None:
         """Why a core that reads as an ordinary word names a place after all: the segmenter keeps
         it and the suffix together, no quotation marks make it a slogan (“幸福路”), and either the
         core is unknown to the dictionary (太河路: 太 opens it, but as no adverb) or a word around
-        it speaks of the place (宝丰路|交通)."""
+        it speaks of the place (宝丰路|交通). `context_only`: only the second (镇小路|等, whose
+        镇 opens ordinary phrases too)."""
         names = self.rule.ordinary_word_names
         if names is None or text[suffix_start:suffix_end] not in names.suffixes:
             return None
@@ -118,7 +126,7 @@ class AffixRecognizer(RuleRecognizer):
         if text[start - 1:start] in OPENING_QUOTES or text[suffix_end:suffix_end + 1] in CLOSING_QUOTES:
             return None
         whole = text[start:suffix_end]
-        if self.dictionary and text[start:suffix_start] not in self.dictionary.entries:
+        if not context_only and self.dictionary and text[start:suffix_start] not in self.dictionary.entries:
             return f"「{whole}」 is one word of a name unknown to the dictionary"
         context = next((w for w in names.after if text.startswith(w, suffix_end)), None) \
             or next((w for w in names.before if text.endswith(w, 0, start)), None)
