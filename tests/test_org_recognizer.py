@@ -284,6 +284,7 @@ def test_org_lexicons_are_clean(name):
     ("org-association", ["本", "工会"], []),
     ("org-team", ["在", "本队", "败局", "已定"], []),
     ("org-government", ["双方", "战成", "平局"], []),
+    ("org-government", ["好中选优", "、", "劣者", "出局"], []),
     # the organs of the Party and of self-government are bodies by themselves
     ("org-government", ["聚在", "村委会"], ["村委会"]),
     ("org-government", ["镇", "党委", "书记"], ["镇党委"]),
