@@ -96,8 +96,12 @@ def test_org_stopwords() -> None:
 def test_world_places() -> None:
     names = set(read_entries("world_places.txt"))
     assert len(names) >= 1000
-    for name in ["美国", "日本", "德国", "俄罗斯", "东南亚", "太平洋", "纽约", "巴黎", "加利福尼亚州", "中国", "长江"]:
+    for name in ["美国", "日本", "德国", "俄罗斯", "东南亚", "太平洋", "纽约", "巴黎", "加利福尼亚州", "中国", "长江",
+                 "地球", "人民大会堂", "两岸", "贝加尔湖"]:
         assert name in names
+    # ordinary words and local references spelled like foreign places are left out
+    for word in ["海防", "本州", "海法", "加来"]:
+        assert word not in names
     # The list is allow-listed: a Chinese division's name or short form must stay maskable.
     divisions = set()
     for line in (LEXICONS / "admin_divisions.tsv").read_text(encoding="utf-8").splitlines():
