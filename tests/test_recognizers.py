@@ -191,6 +191,7 @@ def landmarks() -> AffixRecognizer:
     (["护城河", "两岸"], []),
     (["开展", "文化", "广场", "活动"], []),
     (["山区", "县"], []),
+    (["坚持", "港人治港"], []),  # a slogan, not a port
 ])
 def test_landmark_suffixes(landmarks, words, expected):
     assert spans(landmarks, words) == expected
