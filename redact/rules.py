@@ -88,6 +88,8 @@ class GazetteerRule(_Rule):
     keep_suffixes: tuple[str, ...] = ()
     stop_file: str | None = None
     locality: LocalitySettings | None = None
+    # A short form may be followed inside its token by one of these (温州人, 廊坊籍).
+    attached_words: tuple[str, ...] = ()
 
 
 class OrdinaryWordNames(_Strict):
@@ -166,6 +168,7 @@ class PersonRule(_Rule):
     cues_before_file: str | None = None
     cues_after_file: str | None = None
     transliteration_file: str | None = None
+    japanese_surnames: tuple[str, ...] = ()  # 村山 of 村山富市: a four-character name is Japanese
     places_file: str | None = None  # places spelled like a name (莫斯科, 阿根廷): never a person
     divisions_file: str | None = None  # the gazetteer: its provinces and prefectures (石家庄) are no persons
 

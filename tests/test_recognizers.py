@@ -259,6 +259,7 @@ GAZETTEER = [
     "城关镇\t城关\ttownship\t浙江省/某市/某县",
     "东乡\t东\ttownship\t浙江省/某市/某县",
     "和沙乡\t和沙\ttownship\t浙江省/某市/某县",
+    "主持镇\t主持\ttownship\t浙江省/某市/某县",
 ]
 
 
@@ -297,6 +298,14 @@ def gazetteer(tmp_path):
 ])
 def test_gazetteer(gazetteer, words, expected):
     assert spans(gazetteer(), words) == expected
+
+
+def test_gazetteer_short_form_with_an_attached_word(gazetteer):
+    recognizer = gazetteer(attached_words=("人", "籍"))
+    assert spans(recognizer, ["沙溪人", "说"]) == ["沙溪"]
+    assert spans(recognizer, ["新昌籍", "干部"]) == ["新昌"]
+    assert spans(recognizer, ["主持人", "说"]) == []  # 主持人 is a word of its own
+    assert spans(gazetteer(), ["沙溪人", "说"]) == []
 
 
 def test_gazetteer_scores_full_name_above_short_form(gazetteer):

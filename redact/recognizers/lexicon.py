@@ -111,9 +111,15 @@ class LexiconMatcherRecognizer(RuleRecognizer):
         """The longest leftmost of the matches that fit the token boundaries: a term cutting a
         word (和安 in 和|安徽) takes nothing from the term it overlaps."""
         fitting = (m for m in self.matcher.matches(text) if bounds.is_start(m[0])
-                   and (not m[2].needs_boundaries or bounds.is_end(m[1]) or m[1] == len(text)))
+                   and (not m[2].needs_boundaries or self._ends_word(text, bounds, m[0], m[1])))
         for start, end, entry in leftmost_longest(fitting):
             yield Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
+
+    def _ends_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """A short term ends a token, or a word attached to it does (美国|人, 英国|籍; not 也门|口)."""
+        if bounds.is_end(end) or end == len(text):
+            return True
+        return any(text.startswith(word, end) and bounds.is_end(end + len(word)) for word in self.rule.attached_words)
 
 
 class LexiconRecognizer(LexiconMatcherRecognizer):
@@ -134,21 +140,11 @@ class LexiconRecognizer(LexiconMatcherRecognizer):
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
-        fitting = (m for m in self.matcher.matches(text) if bounds.is_start(m[0])
-                   and (not m[2].needs_boundaries or self._ends_word(text, bounds, m[1])))
-        names = [Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
-                 for start, end, entry in leftmost_longest(fitting)]
+        names = list(super().candidates(text, bounds))
         yield from names
         if self.abbreviations is not None:
             taken = {(c.start, c.end) for c in names}  # 欧美 is a name of the list and a run
             yield from (c for c in self.abbreviations.candidates(text, bounds) if (c.start, c.end) not in taken)
-
-    def _ends_word(self, text: str, bounds: TokenBounds, end: int) -> bool:
-        """A short term ends a token, or a word attached to it does (美国|人, 英国|籍; not 也门|口)."""
-        if bounds.is_end(end) or end == len(text):
-            return True
-        return any(text.startswith(word, end) and bounds.is_end(end + len(word)) for word in self.rule.attached_words)
-
 
 KEPT_LEVELS = frozenset({"country", "region", "province"})
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
@@ -371,6 +367,15 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
                 continue
             yield candidate
+
+    def _ends_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """As for any lexicon, but a word made of a short form and an attached word must be no
+        dictionary word (温州|人, not 负责|人)."""
+        if bounds.is_end(end) or end == len(text):
+            return True
+        return super()._ends_word(text, bounds, start, end) and not any(
+            common_words().is_common(text[start:end + len(word)]) for word in self.rule.attached_words
+            if text.startswith(word, end))
 
     def _suffix_end(self, text: str, candidate: Candidate) -> int | None:
         """End of the full name matched at the candidate, if it was a full name with a suffix."""
