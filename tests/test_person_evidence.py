@@ -71,8 +71,8 @@ def test_a_list_of_things_is_no_list_of_names(person: PersonRecognizer) -> None:
 @pytest.mark.parametrize(("words", "expected"), [
     (["女歌手", "苏明", "报告", "。"], ["苏明"]),            # a cue with a modifier glued to it
     (["同意", "苏明", "报告", "。"], []),                    # no cue
-    (["外长", "阿卜杜拉·居尔", "表示", "欢迎", "。"], ["阿卜杜拉·居尔"]),  # dotted, mostly usual characters
-    (["他", "在", "阿卜杜拉·居尔", "住", "过", "。"], []),      # … needs a cue
+    (["外长", "萨达姆·侯赛因", "表示", "欢迎", "。"], ["萨达姆·侯赛因"]),  # dotted, mostly usual characters
+    (["他", "在", "萨达姆·侯赛因", "住", "过", "。"], []),      # … needs a cue
     (["科学家", "爱因斯坦", "认为", "。"], ["爱因斯坦"]),    # a name of the dictionary (nrt)
     (["默克尔", "说", "。"], ["默克尔"]),                   # a rare transliterated name of the dictionary
 ])

@@ -56,7 +56,10 @@ ROLE_ENDINGS = ("员", "者")
 LONG_ROLE_ENDINGS = ("家", "师")
 # Modifiers a cue before a name may carry in the same token (女歌手, 著名画家).
 CUE_MODIFIERS = ("著名", "知名", "年轻", "青年", "老", "大", "小", "女", "男", "名")
+DEPUTY = "副"
 ENUMERATION_JOINERS = "、和与及"
+# A doctrine named after a person (邓小平理论, 凯恩斯主义), when the dictionary tags it as a personal name.
+DOCTRINE_ENDINGS = ("理论", "思想", "主义")
 LIST_END = "等"
 # A list closed by 等 and a common noun of these tags lists things (金宝、凌霄等项目), unless the noun
 # is a title, a cue before a name, a role (…员, …者) or one of PEOPLE_NOUNS (王强等人).
@@ -74,6 +77,7 @@ COMMON_PART = 0.25           # 张建国: the given name (or surname + first cha
 SPLIT_TOKENS = 0.15          # the segmenter did not keep the name together
 DICTIONARY_NAME = 0.1        # jieba tags it nr (three characters, frequent surname; a rare transliteration)
 FREQUENT_DICTIONARY_NAME = 0.15  # a two-character nr entry that is frequent: an ordinary word (智慧)
+MISTAGGED = 0.3              # 许立群: a rare dictionary entry under another tag; needs a cue
 RARE_NAME_FREQUENCY = 100
 # A word inside a name counts as an ordinary word when it is frequent: given names are often rare
 # words (国强, 春生), while government prose is built from frequent ones (常态化, 全覆盖, 许可证).
@@ -163,6 +167,7 @@ class NameLexicons:
     cues_after: Set[str]
     transliteration: Set[str]
     places: Set[str] = frozenset()
+    japanese_surnames: Set[str] = frozenset()
     given_odds: Mapping[str, float] = field(default_factory=dict)  # character → given_name_odds
 
 
@@ -174,7 +179,8 @@ class NameScorer:
         self.dictionary = dictionary
         self.prior = prior
         self.cue = cue
-        self.first_chars = {s[0] for s in lexicons.surnames} | set(lexicons.transliteration) | set(FAMILIAR_PREFIXES)
+        self.first_chars = {s[0] for s in (*lexicons.surnames, *lexicons.japanese_surnames)} \
+            | set(lexicons.transliteration) | set(FAMILIAR_PREFIXES)
         # A token's shape depends on the token alone, and texts repeat their words.
         self._token_shape = lru_cache(maxsize=SHAPE_MEMO)(self._token_shape_of)
         self._split_shape = lru_cache(maxsize=SHAPE_MEMO)(self._split_shape_of)
@@ -235,14 +241,42 @@ class NameScorer:
             return None
         if entry is not None and entry[1] == PLACE_TAG and len(word) >= 3:
             shape = self._transliterated(word, None)  # 扎加洛: a foreign name the dictionary calls a place
-            return None if shape is None else shape._replace(before_only=True, doubtful=True)
+            shapes = (None if shape is None else shape._replace(before_only=True, doubtful=True),
+                      self._mistagged(word, entry))
+            return max((s for s in shapes if s is not None), key=lambda s: s.prior, default=None)
         if entry is not None and entry[1] not in PERSON_TAGS:
             if len(word) != 3 or entry[1] not in NAME_LIKE_TAGS:
-                return None
+                return self._mistagged(word, entry)
             entry = None  # 周恩来, 刘彦彬: a name under another tag; no evidence either way
-        shapes = [s for s in (self._chinese(word, entry), self._transliterated(word, entry),
+        if entry is not None and word.endswith(DOCTRINE_ENDINGS):
+            return self._doctrine(word)
+        shapes = [s for s in (self._chinese(word, entry), self._transliterated(word, entry), self._japanese(word),
                               self._familiar(word), self._dictionary_name(word, entry)) if s is not None]
         return max(shapes, key=lambda s: s.prior, default=None)
+
+    def _doctrine(self, word: str) -> Shape | None:
+        """`邓小平理论`: a doctrine the dictionary lists as a personal name, named after a person
+        it lists too; the person's name is a name wherever it stands."""
+        author = word[:-len(next(e for e in DOCTRINE_ENDINGS if word.endswith(e)))]
+        entry = self.dictionary.entries.get(author)
+        if entry is None or entry[1] not in PERSON_TAGS:
+            return None
+        shape = self._token_shape(author)
+        return None if shape is None else shape._replace(why=f"{shape.why}, in 「{word}」")
+
+    def _mistagged(self, word: str, entry: tuple[int, str]) -> Shape | None:
+        """`许立群`, `江建国`: a rare dictionary entry under another tag, shaped like a frequent surname
+        with a two-character given name, or a Japanese name (`池田大作`): jieba lists many names so;
+        with a cue, it is one."""
+        if entry[0] >= RARE_NAME_FREQUENCY:
+            return None
+        if len(word) != 3 or word[0] not in self.lex.frequent_surnames:
+            return self._japanese(word)
+        shape = self._chinese(word, None)
+        if shape is None:
+            return None
+        return shape._replace(prior=min(shape.prior, self.prior) - MISTAGGED,
+                              why=f"{shape.why}, a rare dictionary word", doubtful=True)
 
     def _chinese(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
         surname = self._surname(word)
@@ -354,6 +388,17 @@ class NameScorer:
         return Shape(0, len(word), prior, f"「{word}」: transliterated foreign name" + (" (joined by ·)" if dotted else ""),
                      before_only=short and (entry is None or entry[1] != TRANSLITERATED_NAME_TAG))
 
+    def _japanese(self, word: str) -> Shape | None:
+        """`村山富市`: a frequent Japanese surname of two or three characters and a two-character
+        given name; as rare in a local document as a transliterated name, it needs a cue too."""
+        surname = next((word[:n] for n in (3, 2) if word[:n] in self.lex.japanese_surnames), None)
+        given = word[len(surname):] if surname else ""
+        if surname is None or len(given) != 2 or not is_han(word) \
+                or given[-1] in GENERIC_ENDINGS and given in self.dictionary.entries:  # 中村社区, not 村山富市
+            return None
+        return Shape(0, len(word), self.prior - TRANSLITERATION,
+                     f"「{word}」: Japanese surname 「{surname}」 + given name")
+
     def _familiar(self, word: str) -> Shape | None:
         """`老王`, `小胡`, `王氏`, `钱老`: the surname of a person called by it; `郑某`: of a person
         left unnamed."""
@@ -421,6 +466,8 @@ class NameScorer:
                    ) -> str | None:
         if end in title_starts:
             return title_starts[end]
+        if text.startswith(DEPUTY, end) and end + len(DEPUTY) in title_starts:
+            return DEPUTY + title_starts[end + len(DEPUTY)]  # 托娅副外长: the deputy of a listed title
         for n in range(min(MAX_CUE, len(text) - end), 0, -1):
             if text[end:end + n] in self.lex.cues_after and bounds.is_end(end + n):
                 return text[end:end + n]
