@@ -16,7 +16,7 @@ from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
 from redact.recognizers import person_names
 from redact.recognizers.lexicon import Entry, TermMatcher, division_names
-from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, NameLexicons,
+from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, SAYING, NameLexicons,
                                              NameScorer, given_name_odds)
 from redact.rules import PersonRule, read_list
 
@@ -132,12 +132,13 @@ class PersonRecognizer(RuleRecognizer):
         return self._plausible_split_name(text, start, given[1])
 
     def _plausible_split_name(self, text: str, start: int, end: int) -> tuple[int, int] | None:
-        if end - start > 2 and text[end - 1] == LIST_END:
-            end -= 1  # 刘 | 洋等 | 同志: the segmenter glued 等 to the given name
+        if end - start > 2 and (text[end - 1] == LIST_END or text[end - 1] in SAYING):
+            end -= 1  # 刘 | 洋等 | 同志, 王 | 强说: the segmenter glued 等 or 说 to the given name
         name = text[start:end]
         surname = self._surname_at(text, start) or ""
         given = name[len(surname):]
-        if self._is_common_word(name) or self.dictionary.is_common(given) or given[-1] in GENERIC_ENDINGS:
+        if self._is_common_word(name) or len(given) > 1 and self.dictionary.is_common(given) \
+                or given[-1] in GENERIC_ENDINGS:
             return None
         return start, end
 
@@ -153,7 +154,7 @@ class PersonRecognizer(RuleRecognizer):
         if (surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname)
                 or not is_han(word) or (split is None and self._is_common_word(word))):
             return
-        if token[1] == len(text) or text.startswith(NAME_FOLLOWERS, token[1]):
+        if token[1] == len(text) or text.startswith(NAME_FOLLOWERS, token[1]) or text[token[1]] in SAYING:
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 after the title 「{title}」")
 

@@ -61,6 +61,7 @@ ENUMERATION_JOINERS = "、和与及"
 # A doctrine named after a person (邓小平理论, 凯恩斯主义), when the dictionary tags it as a personal name.
 DOCTRINE_ENDINGS = ("理论", "思想", "主义")
 LIST_END = "等"
+SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character given name (王 | 强说)
 # A list closed by 等 and a common noun of these tags lists things (金宝、凌霄等项目), unless the noun
 # is a title, a cue before a name, a role (…员, …者) or one of PEOPLE_NOUNS (王强等人).
 THING_NOUN_TAGS = frozenset({"n", "vn", "nz"})
@@ -351,8 +352,8 @@ class NameScorer:
 
     def _split_shape_of(self, surname: str, given: str) -> Shape | None:
         """`李 | 德胜`: a surname token, then a one- or two-character token that is no word
-        (`刘 | 洋等`: without the 等 that closes a list)."""
-        if len(given) == 2 and given.endswith(LIST_END):
+        (`刘 | 洋等`, `王 | 强说`: without the 等 that closes a list or the verb of saying)."""
+        if len(given) == 2 and given.endswith((LIST_END, *SAYING)):
             given = given[:1]
         if surname not in self.lex.surnames or not 1 <= len(given) <= 2 or not is_han(given) \
                 or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or self._ordinary(given) \
