@@ -19,6 +19,7 @@ def found(recognizer: PersonRecognizer, words: list[str]) -> list[tuple[str, boo
 @pytest.mark.parametrize(("words", "expected"), [
     (["局长", "贾", "志春", "任", "组长"], [("贾志春", True)]),
     (["记者", "王", "强说", "，"], [("王强", True)]),  # 说 glued to a one-character given name
+    (["副总理", "王益说", "，"], [("王益", True)]),
     (["副", "局长", "郑", "志高", "任", "副", "组长"], [("郑志高", True)]),
     (["按照", "廖", "俊波", "同志", "的"], [("廖俊波", True)]),
     (["温州", "市委书记", "刘小涛", "批示"], [("刘小涛", True)]),

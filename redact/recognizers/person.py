@@ -149,6 +149,8 @@ class PersonRecognizer(RuleRecognizer):
         token = split or bounds.token_after(title_end)
         if token is None:
             return
+        if token[1] - token[0] > 2 and text[token[1] - 1] in SAYING:
+            token = (token[0], token[1] - 1)  # 副总理 | 王益说: the verb of saying glued to the name
         word = text[token[0]:token[1]]
         surname = self._surname_at(text, token[0])
         if (surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname)

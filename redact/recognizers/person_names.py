@@ -240,6 +240,9 @@ class NameScorer:
         entry = self.dictionary.entries.get(word)
         if self._stopped(word) or word in self.lex.places:
             return None
+        if entry is None and len(word) == 3 and word[-1] in SAYING:  # 王益|说: a verb glued to the name
+            shape = self._token_shape_of(word[:-1])
+            return None if shape is None else shape._replace(length=min(shape.length, 2 - shape.offset))
         if entry is not None and entry[1] == PLACE_TAG and len(word) >= 3:
             shape = self._transliterated(word, None)  # 扎加洛: a foreign name the dictionary calls a place
             shapes = (None if shape is None else shape._replace(before_only=True, doubtful=True),
