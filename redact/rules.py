@@ -63,6 +63,10 @@ class LexiconRule(_Rule):
     # One-character abbreviations of the terms (TSV: abbreviation, name, level, contexts).
     abbreviations_file: str | None = None
     abbreviations: AbbreviationContexts = AbbreviationContexts()
+    # Terms recognised but never masked, kept by the rule with this reason rather than by the
+    # allow-list, which would keep every finding of the same text (a village named 华沙).
+    kept_terms_file: str | None = None
+    kept_reason: str = "a term the rule keeps"
 
 
 class LocalitySettings(_Strict):
@@ -461,7 +465,8 @@ def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[
 
 FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file", "abbreviations_file",
                "cues_before_file", "cues_after_file", "transliteration_file",
-               "places_file", "divisions_file", "national_file", "famous_file", "coarse_file", "world_file")
+               "places_file", "divisions_file", "national_file", "famous_file", "coarse_file", "world_file",
+               "kept_terms_file")
 
 
 def _resolve_files(rule: Any, path: Path, errors: list[RuleError]) -> Any:

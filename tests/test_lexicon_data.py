@@ -8,7 +8,7 @@ import pytest
 
 LEXICONS = Path(__file__).parents[1] / "rules" / "lexicons"
 FILES = ["surnames.txt", "titles.txt", "person_stopwords.txt", "place_stopwords.txt", "org_stopwords.txt",
-         "world_places.txt"]
+         "world_places.txt", "world_places_shared.txt"]
 
 
 def read_entries(name: str) -> list[str]:
@@ -108,6 +108,20 @@ def test_world_places() -> None:
         if not line.startswith("#"):
             divisions.update(column for column in line.split("\t")[:2] if column)
     assert not names & divisions, sorted(names & divisions)[:20]
+
+
+def test_world_places_shared_with_villages() -> None:
+    """World cities that Chinese villages are named after too: out of the allow-listed list, and
+    never the name of a county or a larger division."""
+    shared = set(read_entries("world_places_shared.txt"))
+    assert {"华沙", "马赛", "温哥华", "釜山"} <= shared
+    assert not shared & set(read_entries("world_places.txt"))
+    counties_and_up = set()
+    for line in (LEXICONS / "admin_divisions.tsv").read_text(encoding="utf-8").splitlines():
+        columns = line.split("\t")
+        if not line.startswith("#") and len(columns) > 2 and columns[2] not in ("township", "village"):
+            counties_and_up.update(column for column in columns[:2] if column)
+    assert not shared & counties_and_up, sorted(shared & counties_and_up)
 
 
 def test_place_abbreviations() -> None:

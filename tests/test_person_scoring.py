@@ -79,7 +79,9 @@ def names(scorer: NameScorer, words: list[str], **kwargs) -> list[str]:
     (["村民", "克林顿", "说"], ["克林顿"]),
     (["约翰·史密斯", "工作"], ["约翰·史密斯"]),
     (["记者", "库克", "说"], ["库克"]),
-    (["国家", "罗斯", "说"], []),                              # two characters: a cue after is not enough
+    (["国家", "罗斯", "说"], ["罗斯"]),                        # two characters standing alone: a cue after
+    (["克", "罗斯", "说"], []),                                # the tail of a listed place (克罗斯)
+    (["库", "罗斯", "说"], []),                                # after a lone transliteration character
     (["村民", "克罗斯", "说"], []),                            # a listed place
     # never names
     (["王家村", "说"], []),                                    # ends like a place

@@ -27,8 +27,8 @@ VOCAB = Vocab()
 def shipped_world_rule(**overrides) -> LexiconRule:
     entries = yaml.safe_load((RULES_DIR / "places.yaml").read_text(encoding="utf-8"))["rules"]
     entry = next(e for e in entries if e["id"] == "world-places")
-    entry = {**entry, "terms_file": str(RULES_DIR / entry["terms_file"]),
-             "abbreviations_file": str(RULES_DIR / entry["abbreviations_file"]), **overrides}
+    entry = {**entry, **{field: str(RULES_DIR / entry[field])
+                         for field in ("terms_file", "kept_terms_file", "abbreviations_file")}, **overrides}
     return LexiconRule.model_validate(entry)
 
 
@@ -142,6 +142,24 @@ def test_evidence_is_the_names_an_abbreviation_stands_for(world):
     assert run_candidate.evidence == ("北京", "上海")
     [name] = run(world, ["日本", "的"])
     assert name.evidence == ("日本",)
+
+
+def test_world_names_of_chinese_villages_are_kept_by_the_rule(world):
+    [name] = run(world, ["访问", "马赛"])
+    assert name.kept and name.evidence == ("马赛",)
+    [paris] = run(world, ["巴黎"])
+    assert paris.kept is None  # the allow-list keeps it
+    assert "马赛" not in lexicon_words([shipped_world_rule()])
+
+
+def test_a_village_of_a_kept_world_name_is_still_masked():
+    settings = ResolveSettings(profile=Profile(id="upper"), allow_terms={"巴黎": "world"})
+    world_name = Finding(0, 2, "马赛", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r",
+                         evidence=("马赛",), kept="a place outside China")
+    village = Finding(0, 2, "马赛", "PLACE", "division-gazetteer-locality", "GazetteerRecognizer", 0.85, "r")
+    resolution = resolve([world_name, village], "马赛村", settings)
+    assert [f.rule_id for f in resolution.masked] == ["division-gazetteer-locality"]
+    assert [n.kept for n in resolution.near_misses] == [True]
 
 
 def test_the_allow_list_keeps_an_abbreviation_of_kept_names_only():

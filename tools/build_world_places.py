@@ -7,11 +7,14 @@ opened as a zip archive; pycountry is never imported or installed.  The other se
 written here from general knowledge: common names of countries, continents, regions, seas,
 world cities, and the national-scale names of China (rivers, regions) that name no locality.
 
-A name that is also the name or short form of a Chinese division or village (黑山, 南海,
-岭南 …) is left out: the list is allow-listed (STYLE.md §2 keeps countries and provinces), and a
-Chinese place must stay maskable.
+A name that is also the name or short form of a Chinese division (黑山, 南海, 岭南 …) is left
+out: the list is allow-listed (STYLE.md §2 keeps countries and provinces), and a Chinese place
+must stay maskable. A name shared only with a Chinese township or village (华沙, 马赛, 温哥华)
+goes to a second list, unless it is an ordinary word (金边, 木星): the world-places rule
+recognises those names and keeps them itself, so the allow-list does not hide the village.
 
-Output: ``rules/lexicons/world_places.txt`` (sorted within each section, deterministic).
+Output: ``rules/lexicons/world_places.txt`` and ``rules/lexicons/world_places_shared.txt``
+(sorted within each section, deterministic).
 
 Usage::
 
@@ -32,12 +35,16 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 PYCOUNTRY_VERSION = "26.2.16"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 LEXICONS = REPO_ROOT / "rules" / "lexicons"
 OUTPUT = LEXICONS / "world_places.txt"
+SHARED_OUTPUT = LEXICONS / "world_places_shared.txt"
 DIVISION_FILES = (LEXICONS / "admin_divisions.tsv", LEXICONS / "admin_villages.tsv.gz")
+LOCAL_LEVELS = frozenset({"township", "village"})
+SHARED_WITH_LOCAL = "also a Chinese township or village"
 # ISO codes whose subdivisions are Chinese divisions (already in the gazetteer).
 CHINESE_CODES = frozenset({"CN", "TW", "HK", "MO"})
 # Generic endings of foreign subdivisions; the stem is added too when it has 3+ characters.
@@ -182,36 +189,52 @@ def subdivision_names(names: Iterable[tuple[str, str]]) -> Iterator[str]:
                 break
 
 
-def chinese_division_names() -> frozenset[str]:
-    """Every name and short form of the Chinese gazetteer files (divisions and villages)."""
-    names: set[str] = set()
+class ChineseNames(NamedTuple):
+    """Names and short forms of the Chinese gazetteer files: counties and above, and the rest."""
+
+    divisions: frozenset[str]
+    local: frozenset[str]
+
+
+def chinese_division_names() -> ChineseNames:
+    """Every name and short form of the Chinese gazetteer files, by level."""
+    divisions: set[str] = set()
+    local: set[str] = set()
     for path in DIVISION_FILES:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="utf-8") as handle:
             for line in handle:
-                if not line.startswith("#"):
-                    names.update(column for column in line.split("\t")[:2] if column)
-    return frozenset(names)
+                columns = line.rstrip("\n").split("\t")
+                if line.startswith("#") or len(columns) < 3:
+                    continue
+                (local if columns[2] in LOCAL_LEVELS else divisions).update(c for c in columns[:2] if c)
+    return ChineseNames(frozenset(divisions), frozenset(local) - divisions)
 
 
 def is_han(text: str) -> bool:
     return bool(text) and all("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def usable(name: str, chinese: frozenset[str], dictionary: object | None) -> str | None:
+def usable(name: str, chinese: ChineseNames, dictionary: object | None) -> str | None:
     """Why `name` is left out, or None when it is kept. With a `dictionary`, a name that is
     an ordinary word or starts with one before a generic ending (玻璃市, 北部省) is left out too:
     pkuseg would keep it whole inside 玻璃市场 or 西北部省份."""
     if not is_han(name) or len(name) < 2:
         return "not a plain Chinese name"
-    if name in chinese:
-        return "also a Chinese division or village"
-    if dictionary is not None:
-        stem = next((name[:-len(s)] for s in SUBDIVISION_SUFFIXES if name.endswith(s)), name)
-        if any(dictionary.is_common(word) and dictionary.entries[word][1] not in ("ns", "nz")
-               for word in {name, stem}):
-            return "an ordinary word"
+    if name in chinese.divisions:
+        return "also a Chinese division"
+    if name in chinese.local:
+        return SHARED_WITH_LOCAL
+    if dictionary is not None and is_ordinary_word(name, dictionary):
+        return "an ordinary word"
     return None
+
+
+def is_ordinary_word(name: str, dictionary: object) -> bool:
+    """The name, or its stem before a generic ending, is a common word not tagged as a name."""
+    stem = next((name[:-len(s)] for s in SUBDIVISION_SUFFIXES if name.endswith(s)), name)
+    return any(dictionary.is_common(word) and dictionary.entries[word][1] not in ("ns", "nz")
+               for word in {name, stem})
 
 
 def sections(wheel_path: Path) -> list[tuple[str, list[str], bool]]:
@@ -228,32 +251,49 @@ def sections(wheel_path: Path) -> list[tuple[str, list[str], bool]]:
     ]
 
 
-def write(path: Path, built: Sequence[tuple[str, list[str], bool]], version: str) -> list[tuple[str, str]]:
-    """Write the list (each name once, in its first section); return the names left out and why."""
+HEADER = (
+    "# Built by tools/build_world_places.py from pycountry {version} (ISO 3166 zh_CN names,",
+    "# LGPL-2.1, see NOTICE) and lists written in the tool. Do not edit by hand: rebuild.",
+)
+SHARED_HEADER = (
+    "# Places outside China's divisions whose names are also Chinese townships or villages (华沙):",
+    "# the world-places rule recognises them and keeps them itself; the allow-list does not, so the",
+    "# village stays maskable.",
+)
+
+
+def write(path: Path, shared_path: Path, built: Sequence[tuple[str, list[str], bool]], version: str
+          ) -> list[tuple[str, str]]:
+    """Write the list (each name once, in its first section) and the list of names shared with
+    Chinese townships and villages; return the names left out of both and why."""
     sys.path.insert(0, str(REPO_ROOT))
     from redact.common_words import common_words
 
     chinese = chinese_division_names()
     dictionary = common_words()
     seen: set[str] = set()
+    shared: set[str] = set()
     dropped: list[tuple[str, str]] = []
     lines = [
         "# Places outside China's divisions (countries, regions, seas, world cities) and national-scale",
         "# names of China: recognised as places and kept by the allow-list (STYLE.md decision 2).",
-        f"# Built by tools/build_world_places.py from pycountry {version} (ISO 3166 zh_CN names,",
-        "# LGPL-2.1, see NOTICE) and lists written in the tool. Do not edit by hand: rebuild.",
+        *(line.format(version=version) for line in HEADER),
     ]
     for heading, names, strict in built:
         kept = []
         for name in sorted(set(names)):
             why = "listed in an earlier section" if name in seen else usable(name, chinese, dictionary if strict else None)
-            if why:
+            if why == SHARED_WITH_LOCAL and not is_ordinary_word(name, dictionary):
+                shared.add(name)
+            elif why:
                 dropped.append((name, why))
             else:
                 kept.append(name)
                 seen.add(name)
         lines += ["", f"# {heading}", *kept]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    shared_lines = [*SHARED_HEADER, *(line.format(version=version) for line in HEADER), "", *sorted(shared)]
+    shared_path.write_text("\n".join(shared_lines) + "\n", encoding="utf-8")
     return dropped
 
 
@@ -261,11 +301,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--wheel", type=Path, help=f"local pycountry wheel (default: pip download {PYCOUNTRY_VERSION})")
     parser.add_argument("--out", type=Path, default=OUTPUT, help=f"output file (default {OUTPUT})")
+    parser.add_argument("--shared-out", type=Path, default=SHARED_OUTPUT,
+                        help=f"output file of the names shared with Chinese villages (default {SHARED_OUTPUT})")
     return parser.parse_args(argv)
 
 
-def build(wheel: Path, out: Path) -> None:
-    dropped = write(out, sections(wheel), PYCOUNTRY_VERSION)
+def build(wheel: Path, out: Path, shared_out: Path) -> None:
+    dropped = write(out, shared_out, sections(wheel), PYCOUNTRY_VERSION)
     for name, why in dropped:
         if why != "listed in an earlier section":
             print(f"left out {name}: {why}", file=sys.stderr)
@@ -274,10 +316,10 @@ def build(wheel: Path, out: Path) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.wheel:
-        build(args.wheel, args.out)
+        build(args.wheel, args.out, args.shared_out)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        build(download_wheel(Path(tmp), PYCOUNTRY_VERSION), args.out)
+        build(download_wheel(Path(tmp), PYCOUNTRY_VERSION), args.out, args.shared_out)
     return 0
 
 

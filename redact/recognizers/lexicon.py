@@ -45,6 +45,7 @@ class Entry:
     reason: str
     needs_boundaries: bool
     evidence: tuple[str, ...] = ()
+    kept: str | None = None  # why a finding of the term is never masked (Candidate.kept)
 
 
 def core_length(term: str, keep_suffixes: Iterable[str]) -> int:
@@ -113,7 +114,8 @@ class LexiconMatcherRecognizer(RuleRecognizer):
         fitting = (m for m in self.matcher.matches(text) if bounds.is_start(m[0])
                    and (not m[2].needs_boundaries or self._ends_word(text, bounds, m[0], m[1])))
         for start, end, entry in leftmost_longest(fitting):
-            yield Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence)
+            yield Candidate(start, start + entry.core_length, entry.score, entry.reason, evidence=entry.evidence,
+                            kept=entry.kept)
 
     def _ends_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
         """A short term ends a token, or a word attached to it does (美国|人, 英国|籍; not 也门|口)."""
@@ -126,13 +128,19 @@ class LexiconRecognizer(LexiconMatcherRecognizer):
     """Terms listed inline or in a text file (deny-lists, landmark names, companies), and the
     one-character abbreviations of the terms when the rule lists them (美 = 美国, 京 = 北京).
 
-    A finding's evidence is the term it stands for, so the allow-list that keeps 美国 keeps 美."""
+    A finding's evidence is the term it stands for, so the allow-list that keeps 美国 keeps 美.
+    The terms of `kept_terms_file` are recognised and kept by the rule itself (华沙, also a
+    Chinese village: the allow-list would keep the village too)."""
 
     def __init__(self, rule: LexiconRule) -> None:
         terms = list(rule.terms) + (read_list(Path(rule.terms_file)) if rule.terms_file else [])
+        kept_terms = read_list(Path(rule.kept_terms_file)) if rule.kept_terms_file else []
+        kept = frozenset(kept_terms)
         short = MIN_USER_WORD if rule.attached_words else 0
         entries = {term: Entry(core_length(term, rule.keep_suffixes), rule.score, f"lexicon term 「{term}」",
-                               needs_boundaries=len(term) < short, evidence=(term,)) for term in terms}
+                               needs_boundaries=len(term) < short, evidence=(term,),
+                               kept=rule.kept_reason if term in kept else None)
+                   for term in dict.fromkeys(terms + kept_terms)}
         self.matcher = TermMatcher(entries)
         self.abbreviations = AbbreviationFinder(
             read_abbreviations(Path(rule.abbreviations_file)), rule.abbreviations, rule.score,

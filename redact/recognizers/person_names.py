@@ -133,6 +133,7 @@ class Shape(NamedTuple):
     why: str
     before_only: bool = False
     doubtful: bool = False  # the dictionary or the segmenter speaks against it: no name-rich bonus
+    tail_risk: bool = False  # 罗斯: may end a name begun in the token before (俄 | 罗斯): see `_ends_a_name`
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,21 @@ class NameScorer:
             else:
                 continue
             if shape is not None and not text.startswith(NOT_A_PERSON_AFTER, end):
+                before_only = shape.before_only or shape.tail_risk and self._ends_a_name(text, bounds, start, end)
                 yield NameCandidate(start + shape.offset, start + shape.offset + shape.length, _score(shape.prior),
-                                    (shape.why,), before_only=shape.before_only, doubtful=shape.doubtful)
+                                    (shape.why,), before_only=before_only, doubtful=shape.doubtful)
+
+    def _ends_a_name(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """Whether the token before `text[start:end]` begins a longer word or place with it
+        (俄 | 罗斯 = 俄罗斯, 澳大 | 利亚 = 澳大利亚), or is itself a lone transliteration character
+        (a foreign word the segmenter cut up): then the token is a name's tail, not a name."""
+        token = bounds.token_before(start)
+        if token is None:
+            return False
+        joined = text[token[0]:end]
+        if joined in self.lex.places or joined in self.dictionary.entries:
+            return True
+        return token[1] - token[0] == 1 and text[token[0]] in self.lex.transliteration
 
     def _token_shape_of(self, word: str) -> Shape | None:
         """Where a name sits in one token and the prior of its shape, if it has a name's shape."""
@@ -388,9 +402,10 @@ class NameScorer:
         if entry is not None and entry[0] < RARE_NAME_FREQUENCY:
             prior += DICTIONARY_NAME
         # 俄 | 罗斯 | 总统 is Russia's president: a cue after a short one counts only when the
-        # dictionary calls it a transliterated personal name (库克, jieba's nrt)
+        # dictionary calls it a transliterated personal name (库克, jieba's nrt), or when it
+        # does not end a name begun in the token before (琼斯 | 说)
         return Shape(0, len(word), prior, f"「{word}」: transliterated foreign name" + (" (joined by ·)" if dotted else ""),
-                     before_only=short and (entry is None or entry[1] != TRANSLITERATED_NAME_TAG))
+                     tail_risk=short and (entry is None or entry[1] != TRANSLITERATED_NAME_TAG))
 
     def _japanese(self, word: str) -> Shape | None:
         """`村山富市`: a frequent Japanese surname of two or three characters and a two-character
