@@ -47,6 +47,7 @@ class AbbreviationContexts(_Strict):
     before_words: tuple[str, ...] = ()  # 访|华, 抵|京
     after_words: tuple[str, ...] = ()  # 美|方, 日|军
     directions: tuple[str, ...] = ()  # part of a province: 浙|南, 滇|西
+    state_words: tuple[str, ...] = ()  # after an abbreviation whose name the text spells out: 加|政府
     stop_terms: tuple[str, ...] = ()  # ordinary words made of abbreviations: 西方, 比方
     local_score: Annotated[float, Field(ge=0, le=1)] = 0.75  # names of prefectures (杭甬) and province parts
 

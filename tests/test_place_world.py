@@ -108,6 +108,9 @@ def test_kept_abbreviations(world, words, expected):
     (["俄", "金融", "市场", "动荡"], []),
     (["俄罗斯", "，", *["。"] * 1001, "俄", "市场"], ["俄罗斯"]),
     (["德国", "经验", "，", "以", "德", "治国"], ["德国"]),
+    # a character tagged as an ordinary word counts before a word of the state (加|政府), only then
+    (["加拿大", "总理", "表示", "，", "加", "政府", "将"], ["加", "加拿大"]),
+    (["加拿大", "，", "再", "加", "一", "倍"], ["加拿大"]),
     # characters that stand alone as ordinary words (日 m, 台 q) never count
     (["日本", "代表", "三", "日", "抵达"], ["日本"]),
 ])

@@ -313,20 +313,24 @@ class AbbreviationFinder:
 
     def _anchored(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
         """A kept name's abbreviation as a token of its own within ANCHOR_WINDOW characters of
-        the name itself (俄罗斯 … 俄|市场), when the dictionary tags the character as a name."""
+        the name itself (俄罗斯 … 俄|市场), when the dictionary tags the character as a name or a
+        word of the state follows it (加拿大 … 加|政府)."""
         named = {name: [m.start() for m in re.finditer(re.escape(name), text)]
                  for name in self.kept_names if name in text}
         if not named:
             return
         dictionary = common_words()
         readings = {char: names for char, abbreviations in self.table.items()
-                    if dictionary.entries.get(char, (0, ""))[1] in NAME_CHAR_TAGS
-                    and (names := tuple(a.name for a in abbreviations if a.name in named))}
+                    if (names := tuple(a.name for a in abbreviations if a.name in named))}
         if not readings:
             return
         for match in re.finditer(f"[{re.escape(''.join(sorted(readings)))}]", text):
             start = match.start()
             if bounds.token_at(start) != (start, start + 1) or self._in_a_word(text, start, dictionary):
+                continue
+            state_word = (after := bounds.token_after(start + 1)) is not None \
+                and text[after[0]:after[1]] in self.contexts.state_words
+            if not state_word and dictionary.entries.get(match.group(), (0, ""))[1] not in NAME_CHAR_TAGS:
                 continue
             near = tuple(n for n in readings[match.group()]
                          if any(abs(at - start) <= ANCHOR_WINDOW for at in named[n]))
