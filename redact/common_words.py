@@ -50,6 +50,11 @@ class CommonWords:
         return entry is not None and entry[0] >= FREQUENT_CHAR and entry[1] not in PROPER_NOUN_TAGS
 
 
+def is_han(text: str) -> bool:
+    """True when every character is a CJK ideograph."""
+    return bool(text) and all("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
+
+
 @lru_cache(maxsize=1)
 def common_words() -> CommonWords:
     """The dictionary, read once per process.

@@ -20,9 +20,9 @@ from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
-from redact.common_words import PROPER_NOUN_TAGS, common_words
+from redact.common_words import PROPER_NOUN_TAGS, common_words, is_han
 from redact.findings import Finding
-from redact.recognizers.base import TokenBounds, is_han
+from redact.recognizers.base import TokenBounds
 from redact.recognizers.lexicon import Entry, GazetteerRow, TermMatcher, leftmost_longest, read_gazetteer
 from redact.rules import GazetteerRule, read_list
 from redact.sections import document_spans

@@ -11,10 +11,9 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from redact.common_words import common_words
+from redact.common_words import common_words, is_han
 
 from redact.findings import Finding, NearMiss
-from redact.recognizers.base import is_han
 from redact.rules import Profile
 
 PROPAGATED_LABELS = frozenset({"PLACE", "ORG", "PERSON", "CONTACT", "SECRET"})

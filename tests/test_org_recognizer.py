@@ -15,7 +15,8 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from redact.recognizers import build_recognizer
-from redact.recognizers.base import TokenBounds, is_han
+from redact.common_words import is_han
+from redact.recognizers.base import TokenBounds
 from redact.recognizers.organisation import OrganisationRecognizer
 from redact.errors import RuleErrors
 from redact.rules import OrganisationRule, RuleSet, load_rules, read_list

@@ -498,3 +498,15 @@ def test_map_back_and_span_index_agree_with_the_plain_versions() -> None:
         index = SpanIndex(e.finding for e in edits)
         for finding in findings:
             assert index.overlaps(finding) == any(finding.overlaps(e.finding) for e in edits)
+
+
+def test_the_main_process_of_a_batch_loads_no_nlp_stack() -> None:
+    """The command line, batch, resolution and report modules import neither spaCy nor Presidio
+    (a second or more of start-up): only the workers that mask documents load them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, redact.cli, redact.batch, redact.resolve, redact.report.json_report, "
+            "redact.report.html_report; print(sorted(m for m in ('spacy', 'presidio_analyzer') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

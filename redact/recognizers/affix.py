@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from redact.common_words import common_words
-from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
+from redact.common_words import common_words, is_han
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds
 from redact.rules import AffixRule, read_list
 
 PLACEHOLDER_CHARS = set("Xx")

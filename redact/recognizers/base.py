@@ -141,11 +141,6 @@ class TokenBounds:
         return None
 
 
-def is_han(text: str) -> bool:
-    """True when every character is a CJK ideograph."""
-    return bool(text) and all("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" for ch in text)
-
-
 class RuleRecognizer(EntityRecognizer):
     """A recognizer whose behaviour comes entirely from one rule object."""
 

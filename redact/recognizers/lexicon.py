@@ -6,6 +6,7 @@ matched with an Aho-Corasick automaton and then checked against the pkuseg token
 
 from __future__ import annotations
 
+import bisect
 import csv
 import gzip
 import hashlib
@@ -174,6 +175,12 @@ class Abbreviation(NamedTuple):
     contexts: frozenset[str]
 
 
+def _within(ordered: list[int], at: int, distance: int) -> bool:
+    """Whether a value of the sorted list `ordered` lies within `distance` of `at`."""
+    index = bisect.bisect_left(ordered, at - distance)
+    return index < len(ordered) and ordered[index] <= at + distance
+
+
 def read_abbreviations(path: Path) -> dict[str, list[Abbreviation]]:
     """Abbreviation → its readings, from a TSV file (abbreviation, name, level, contexts)."""
     table: dict[str, list[Abbreviation]] = {}
@@ -322,21 +329,27 @@ class AbbreviationFinder:
         dictionary = common_words()
         readings = {char: names for char, abbreviations in self.table.items()
                     if (names := tuple(a.name for a in abbreviations if a.name in named))}
-        if not readings:
+        name_chars = "".join(sorted(c for c in readings if dictionary.entries.get(c, (0, ""))[1] in NAME_CHAR_TAGS))
+        word_chars = "".join(sorted(set(readings) - set(name_chars)))
+        alternatives = [f"[{re.escape(name_chars)}]"] if name_chars else []
+        if word_chars and self.contexts.state_words:  # 加|政府: only before a word of the state
+            alternatives.append(f"[{re.escape(word_chars)}](?={_alternatives(self.contexts.state_words)})")
+        if not alternatives:
             return
-        for match in re.finditer(f"[{re.escape(''.join(sorted(readings)))}]", text):
+        for match in re.finditer("|".join(alternatives), text):
             start = match.start()
             if bounds.token_at(start) != (start, start + 1) or self._in_a_word(text, start, dictionary):
                 continue
-            state_word = (after := bounds.token_after(start + 1)) is not None \
-                and text[after[0]:after[1]] in self.contexts.state_words
-            if not state_word and dictionary.entries.get(match.group(), (0, ""))[1] not in NAME_CHAR_TAGS:
+            if match.group() in word_chars and not self._before_state_word(text, bounds, start + 1):
                 continue
-            near = tuple(n for n in readings[match.group()]
-                         if any(abs(at - start) <= ANCHOR_WINDOW for at in named[n]))
+            near = tuple(n for n in readings[match.group()] if _within(named[n], start, ANCHOR_WINDOW))
             if near:
                 yield Candidate(start, start + 1, self.score,
                                 f"abbreviation of {'、'.join(near)}, named nearby", evidence=near)
+
+    def _before_state_word(self, text: str, bounds: TokenBounds, end: int) -> bool:
+        after = bounds.token_after(end)
+        return after is not None and text[after[0]:after[1]] in self.contexts.state_words
 
     @staticmethod
     def _in_a_word(text: str, at: int, dictionary: CommonWords) -> bool:

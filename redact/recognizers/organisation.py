@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from redact.common_words import VERY_FREQUENT_WORD, common_words
-from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han, leftmost_longest
+from redact.common_words import VERY_FREQUENT_WORD, common_words, is_han
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.recognizers.lexicon import Entry, TermMatcher, division_names
 from redact.rules import OrganisationRule, read_list
 
@@ -180,7 +180,11 @@ class OrganisationRecognizer(RuleRecognizer):
         """The other items of a list that holds a masked firm: a placeholder with a firm's ending
         (XX集团、XX科技商贸、微品致远), or a bare placeholder in a list of firms (安通、自立、XX等本地
         企业)."""
+        if "X" not in text and "x" not in text:
+            return
         for match in ITEM_LIST.finditer(text):
+            if "X" not in match.group() and "x" not in match.group():
+                continue  # no placeholder: no masked firm in this list
             items = self._list_items(text, bounds, match)
             placeholders = [PLACEHOLDER_ITEM.search(text, start, end) for start, end in items]
             endings = tuple(self.rule.firm_list_endings)

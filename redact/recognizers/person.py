@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redact import cache
-from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file
-from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, is_han
+from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file, is_han
+from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds
 from redact.recognizers import person_names
 from redact.recognizers.lexicon import Entry, TermMatcher, division_names
 from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, SAYING, NameLexicons,

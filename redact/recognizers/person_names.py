@@ -30,8 +30,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from redact.common_words import CommonWords
-from redact.recognizers.base import Candidate, TokenBounds, is_han
+from redact.common_words import CommonWords, is_han
+from redact.recognizers.base import Candidate, TokenBounds
 
 PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # jieba tags some three-character names as other proper nouns or even as times (its nz, t).
