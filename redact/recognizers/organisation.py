@@ -13,8 +13,11 @@ part (国家 of 国家统计局, 浙江 of 浙江省人民政府, 美国 of 美�
 allow-list keeps: the body is recognised and nothing is masked. A rule with `national_score`
 also finds the national bodies of its list whole (kept the same way), and the famous ones of its
 `famous_file` (北大, 八路军, 海尔), which the rule itself keeps: a village or street spelled the
-same stays a place to mask (长虹村). A body without a proper
-part (市农业农村局, 有关部门, 党委, 该公司) yields nothing.
+same stays a place to mask (长虹村). A body named by its function alone (市委, 人事部,
+市农业农村局) is found whole and kept by a rule with `generic_score`; a generic reference
+(有关部门, 各级党委, 该公司) yields nothing. A rule with `enumeration_score` also finds the firms
+of a list: the unknown names before a count of firms (恒达、赛孚等5家企业) and the other items of
+a list that holds a masked firm (安通、自立、XX等本地企业).
 """
 
 from __future__ import annotations
