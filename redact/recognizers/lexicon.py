@@ -207,7 +207,7 @@ class AbbreviationFinder:
     - after a word that takes a place (访|华, 抵|京) or before one (美|方, 日|军);
     - a province's abbreviation and a direction (浙南, 滇西): part of a province, masked;
     - a token of its own near its full name (墨西哥 … 墨|与欧盟), when the dictionary tags the
-      character as a name.
+      character as a name or a word of the state follows it (加拿大 … 加|政府).
     """
 
     def __init__(self, table: dict[str, list[Abbreviation]], contexts: AbbreviationContexts, score: float) -> None:
