@@ -95,6 +95,8 @@ class GazetteerRule(_Rule):
     locality: LocalitySettings | None = None
     # A short form may be followed inside its token by one of these (温州人, 廊坊籍).
     attached_words: tuple[str, ...] = ()
+    # Generic words that end a division's own name and stay visible too (人民路街道 → XX路街道).
+    street_suffixes: tuple[str, ...] = ()
 
 
 class OrdinaryWordNames(_Strict):

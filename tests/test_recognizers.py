@@ -260,6 +260,7 @@ GAZETTEER = [
     "东乡\t东\ttownship\t浙江省/某市/某县",
     "和沙乡\t和沙\ttownship\t浙江省/某市/某县",
     "主持镇\t主持\ttownship\t浙江省/某市/某县",
+    "梅岙路街道\t梅岙路\ttownship\t浙江省/某市/某县",
 ]
 
 
@@ -306,6 +307,13 @@ def test_gazetteer_short_form_with_an_attached_word(gazetteer):
     assert spans(recognizer, ["新昌籍", "干部"]) == ["新昌"]
     assert spans(recognizer, ["主持人", "说"]) == []  # 主持人 is a word of its own
     assert spans(gazetteer(), ["沙溪人", "说"]) == []
+
+
+def test_gazetteer_keeps_the_street_word_of_a_township_named_after_a_street(gazetteer):
+    recognizer = gazetteer(street_suffixes=("路", "街"))
+    assert spans(recognizer, ["在", "梅岙路", "开展"]) == ["梅岙"]
+    assert spans(recognizer, ["梅岙路街道", "开展"]) == ["梅岙"]
+    assert spans(gazetteer(), ["在", "梅岙路", "开展"]) == ["梅岙路"]
 
 
 def test_gazetteer_scores_full_name_above_short_form(gazetteer):

@@ -543,6 +543,7 @@ def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
             continue
         path = f"{row.parent}/{row.name}" if row.parent else row.name
         core = len(row.short) if row.short and row.name.startswith(row.short) else core_length(row.name, rule.keep_suffixes)
+        core = core_length(row.name[:core], rule.street_suffixes) if core > 2 else core  # 人民|路|街道
         if row.name not in stop and 2 <= core < len(row.name):
             paths.setdefault(row.name, []).append(path)
             levels.setdefault(row.name, row.level)
@@ -557,7 +558,8 @@ def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
     for surface, where in paths.items():
         evidence = tuple(sorted(set(where)))
         if surface not in cores:
-            entries[surface] = Entry(len(surface), rule.short_score, f"short form of {_describe(evidence)}",
+            core = core_length(surface, rule.street_suffixes) if len(surface) > 2 else len(surface)  # 人民|路
+            entries[surface] = Entry(core, rule.short_score, f"short form of {_describe(evidence)}",
                                      needs_boundaries=True, evidence=evidence)
         else:
             # 振兴乡 must end a token, or 产业振兴乡村 would be read as a township.
