@@ -84,3 +84,17 @@ def test_a_prefecture_jieba_tags_as_a_name_is_no_person(person: PersonRecognizer
     # 石家庄 is tagged nr in jieba's dictionary; in a name-rich text its shape alone would pass.
     assert masked(person, [*STAFF, "工人", "张卫国", "说", "，", "石家庄", "多云", "转", "晴"]) == [
         "王建华", "李志强", "赵海燕", "陈丽华", "刘卫东", "张卫国"]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # the given name of a person named in full, as a token of its own
+    (["副总理", "温家宝", "考察", "灾区", "。", "家宝", "同志", "指出"], ["温家宝", "家宝"]),
+    # the surname alone before a cue after a name
+    (["记者", "黄晓明", "报道", "。", "黄", "说", "，", "群众", "稳定"], ["黄晓明", "黄"]),
+    # not an ordinary word that is a given name too, not a surname before another word
+    (["局长", "王建设", "说", "，", "加快", "建设", "步伐"], ["王建设"]),
+    (["记者", "黄晓明", "报道", "。", "黄", "说明", "情况"], ["黄晓明"]),
+])
+def test_short_mentions_of_a_person_named_in_full(person: PersonRecognizer, words: list[str],
+                                                  expected: list[str]) -> None:
+    assert masked(person, words) == expected

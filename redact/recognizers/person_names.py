@@ -14,7 +14,8 @@ after it (说, 表示, 先生), or a confirmed name next to it in an enumeration
 text that names many people with such evidence (news, a staff list) every shape the dictionary
 does not speak against rises too, except the items of a list of things (`金宝、凌霄等项目`). Names
 written one after another without separators (`王建华李志强张伟明`) are found by tiling the characters
-when the run holds confirmed names. Candidates reaching the threshold are masked; weaker ones with
+when the run holds confirmed names, and a person named in full is found in short too: the given
+name alone (`温家宝 … 家宝`) and the surname alone before a verb of saying (`黄晓明 … 黄说`). Candidates reaching the threshold are masked; weaker ones with
 a cue, down to `NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not:
 government texts are full of them, 农创客, 强转树).
 """
@@ -67,6 +68,7 @@ SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character g
 THING_NOUN_TAGS = frozenset({"n", "vn", "nz"})
 PEOPLE_NOUNS = frozenset({"人", "人员", "人士", "同志", "干部", "代表", "领导", "嘉宾", "朋友", "家属", "同事", "战友"})
 THRESHOLD = 0.5
+SHORT_MENTION = 0.6          # 家宝 of 温家宝, 黄 of 黄菊 before 说: see NameScorer._short_mentions
 NEAR_MISS = 0.4
 MAX_SCORE = 0.95
 MAX_CUE = 5  # longest cue word, in characters
@@ -202,9 +204,37 @@ class NameScorer:
         found = self._in_name_rich_text(text, found, confirmed)
         found = self._enumerations(text, found, confirmed)
         found = self._name_runs(text, found, confirmed)
+        found = self._short_mentions(text, bounds, found, confirmed)
         for c in found:
             if (c.start, c.end) not in anchored_spans and (c.score >= THRESHOLD or c.cues and c.score >= NEAR_MISS):
                 yield Candidate(c.start, c.end, c.score, "; ".join(c.evidence))
+
+    def _short_mentions(self, text: str, bounds: TokenBounds, found: list[NameCandidate],
+                        confirmed: Set[tuple[int, int]]) -> list[NameCandidate]:
+        """Short forms of a person the text names in full (STYLE.md: every mention is masked):
+        the given name of a three-character name as a token of its own (温家宝 … 家宝), unless it
+        is an ordinary word, and the surname alone before a cue after a name (黄菊 … 黄|说)."""
+        names = {text[s:e] for s, e in confirmed} | {text[c.start:c.end] for c in found if c.score >= THRESHOLD}
+        full = {n for n in names if len(n) == 3 and is_han(n) and n[0] in self.lex.surnames}
+        given = {n[1:]: n for n in sorted(full) if not self._ordinary(n[1:])}
+        surnames = {n[0]: n for n in sorted(full)}
+        if not given and not surnames:
+            return found
+        taken = sorted({(c.start, c.end) for c in found if c.score >= THRESHOLD} | set(confirmed))
+        added: dict[tuple[int, int], NameCandidate] = {}
+        for start, end in zip(bounds.starts, bounds.ends):
+            word = text[start:end]
+            if word in given:
+                why = f"「{word}」: the given name of 「{given[word]}」, named in the text"
+            elif word in surnames and (after := bounds.token_after(end)) and text[after[0]:after[1]] in self.lex.cues_after:
+                why = f"「{word}」: the surname of 「{surnames[word]}」, named in the text, before 「{text[after[0]:after[1]]}」"
+            else:
+                continue
+            if not any(s < end and start < e for s, e in taken):  # not a part of the full name (张|伟明)
+                added[(start, end)] = NameCandidate(start, end, SHORT_MENTION, (why,), cues=1)
+        if not added:
+            return found
+        return sorted([c for c in found if (c.start, c.end) not in added] + list(added.values()), key=lambda c: c.start)
 
     def _in_name_rich_text(self, text: str, found: list[NameCandidate], confirmed: Set[tuple[int, int]]
                            ) -> list[NameCandidate]:
