@@ -6,7 +6,10 @@ home county (or prefecture) is the division with the most support. Then:
 - short forms that only name places outside the home province become near misses
   (`南通`, `大连` in a Zhejiang document are comparisons, not the author's locality);
 - the home county's own villages and communities become entries, even without a suffix;
-- two-character abbreviations of two home townships (`双梅` = 双彩乡 + 梅渚镇) are found;
+- two-character abbreviations of two home townships (`双梅` = 双彩乡 + 梅渚镇), or of the home
+  county and another county of its prefecture (`余慈` = 余姚 + 慈溪), are found;
+- a quoted brand opening with the home prefecture's one-character abbreviation (“甬上红领”, 甬 =
+  宁波) names the place;
 - unknown names listed together with a confirmed place (`下岩贝-金山上、梅棠雅集`) are places too.
 """
 
@@ -23,7 +26,8 @@ from pathlib import Path
 from redact.common_words import PROPER_NOUN_TAGS, common_words, is_han
 from redact.findings import Finding
 from redact.recognizers.base import TokenBounds
-from redact.recognizers.lexicon import Entry, GazetteerRow, TermMatcher, leftmost_longest, read_gazetteer
+from redact.recognizers.lexicon import (Entry, GazetteerRow, TermMatcher, leftmost_longest, read_abbreviations,
+                                        read_gazetteer)
 from redact.rules import GazetteerRule, read_list
 from redact.sections import document_spans
 
@@ -39,6 +43,10 @@ PREFECTURE_DEPTH = 2
 # Province-level cities: the divisions right under them are counties (天津市/滨海新区), not prefectures.
 MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
 SEPARATORS = "、·-－—/／至"
+# An opening quotation mark (where a brand name starts).
+QUOTED_WORD = re.compile("[“‘「『]")
+# Conjunctions that join two places with the same kind of generic suffix (XX路和檀和线).
+CONJUNCTIONS = ("和", "与", "及")
 DIRECTIONS = "东南西北"
 PLACEHOLDER = re.compile(r"(?<![A-Za-z])XX(?![A-Za-z])|(?<![A-Za-z])xx(?![A-Za-z])")
 # What makes an ordinary-word county short form (平遥 "flat and far") a place: a place noun after
@@ -56,6 +64,8 @@ RECOGNIZER = "LocalityInference"
 NON_NAME_TAGS = frozenset({"m", "f", "p", "c", "u", "d", "r", "q"})
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
 UNIT_TAGS = frozenset({"m", "q"})
+# An abbreviation's reason, and whether it counts only as a whole token.
+AbbreviationReason = tuple[str, bool]
 OFFICE_ENDINGS = ("局", "厅", "委", "办", "部", "站", "所", "院", "处", "科", "队", "中心", "公司")
 
 
@@ -133,7 +143,8 @@ class LocalityModel:
         self.villages = _rows_by_county(Path(self.settings.villages_file)) if self.settings.villages_file else {}
         self.stop_words = frozenset(read_list(Path(rule.stop_file))) if rule.stop_file else frozenset()
         self._home_matchers: dict[str, TermMatcher] = {}
-        self._abbreviation_patterns: dict[str, tuple[dict[str, str], re.Pattern[str] | None]] = {}
+        self.prefecture_abbreviations = _prefecture_abbreviations(rule.abbreviations_file)
+        self._abbreviation_patterns: dict[str, tuple[dict[str, AbbreviationReason], re.Pattern[str] | None]] = {}
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
               known: Locality | None = None, inert: frozenset[int] = frozenset()
@@ -163,7 +174,8 @@ class LocalityModel:
 
     def _home_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """The home area's own names and abbreviations anywhere in `text`."""
-        return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds)
+        return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds) \
+            + self._quoted_brands(locality, text, bounds)
 
     def _rescore(self, finding: Finding, locality: Locality, text: str) -> Finding:
         """Home places become near-certain; a far short form is demoted unless it is distinctive
@@ -270,19 +282,38 @@ class LocalityModel:
 
     def _abbreviations(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """Two-character abbreviations built from home names, when not a common word:
-        `双梅` = 双彩乡 + 梅渚镇 (two townships), `椒北` = the north of 椒江 (county + direction)."""
-        reasons, pattern = self._abbreviation_pattern(locality.path)
+        `双梅` = 双彩乡 + 梅渚镇 (two townships), `椒北` = the north of 椒江 (county + direction),
+        `余慈` = 余姚 + 慈溪 (two counties, one of them home: a whole token only)."""
+        abbreviations, pattern = self._abbreviation_pattern(locality.path)
         if pattern is None:
             return []
         found = []
         for match in pattern.finditer(text):
             start, abbreviation = match.start(), match.group(1)
-            if bounds.is_start(start):
-                found.append(self._finding(text, start, start + len(abbreviation), self.settings.abbreviation_score,
-                                           f"{reasons[abbreviation]} ({locality.path})"))
+            end = start + len(abbreviation)
+            reason, whole_token = abbreviations[abbreviation]
+            if bounds.is_start(start) and (not whole_token or bounds.token_at(start) == (start, end)):
+                found.append(self._finding(text, start, end, self.settings.abbreviation_score,
+                                           f"{reason} ({locality.path})"))
         return found
 
-    def _abbreviation_pattern(self, path: str) -> tuple[dict[str, str], re.Pattern[str] | None]:
+    def _quoted_brands(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
+        """The first word of a quotation when it is unknown to the dictionary and opens with the
+        home prefecture's abbreviation (“甬上红领” in a 宁波 document: 甬上)."""
+        prefecture = (_area(locality.path, PREFECTURE_DEPTH) or "").rsplit("/", 1)[-1]
+        abbreviations = self.prefecture_abbreviations.get(_strip_suffix(prefecture, self.rule.keep_suffixes), "")
+        found = []
+        for match in QUOTED_WORD.finditer(text):
+            token = bounds.token_at(match.end())
+            if token is None or token[0] != match.end() or text[token[0]] not in abbreviations:
+                continue
+            word = text[token[0]:token[1]]
+            if len(word) >= 2 and is_han(word) and common_words().entries.get(word) is None:
+                found.append(self._finding(text, token[0], token[1], self.settings.abbreviation_score,
+                                           f"a quoted brand opening with {word[0]}, the abbreviation of {prefecture}"))
+        return found
+
+    def _abbreviation_pattern(self, path: str) -> tuple[dict[str, AbbreviationReason], re.Pattern[str] | None]:
         """The abbreviations of a locality with their reasons, and one pattern finding them all
         (overlapping ones too), built once per locality."""
         cached = self._abbreviation_patterns.get(path)
@@ -293,26 +324,62 @@ class LocalityModel:
                 reasons, re.compile(f"(?=({alternatives}))") if reasons else None)
         return cached
 
-    def _abbreviation_reasons(self, path: str) -> dict[str, str]:
+    def _abbreviation_reasons(self, path: str) -> dict[str, AbbreviationReason]:
+        """Abbreviation → (reason, whether it counts only as a whole token)."""
         townships = [r for r in self.divisions.get(_area(path, COUNTY_DEPTH) or "", [])
                      if r.level == "township"]
         short_names = {r.name: r.short or _strip_suffix(r.name, self.rule.keep_suffixes) for r in townships}
         dictionary = common_words()
-        candidates: dict[str, str] = {}
+        candidates: dict[str, AbbreviationReason] = {}
         for first, second in permutations(sorted(short_names), 2):
             abbreviation = short_names[first][0] + short_names[second][0]
             if not any(dictionary.entries.get(c, (0, ""))[1] in NON_NAME_TAGS for c in abbreviation):
-                candidates.setdefault(abbreviation, f"abbreviation of {first} and {second}")
+                candidates.setdefault(abbreviation, (f"abbreviation of {first} and {second}", False))
         for area in {path, path.rsplit("/", 1)[0]}:
             name = area.rsplit("/", 1)[-1]
             initial = _strip_suffix(name, self.rule.keep_suffixes)[0]
             for direction in DIRECTIONS:
-                candidates.setdefault(initial + direction, f"the {direction} of {name}")
+                candidates.setdefault(initial + direction, (f"the {direction} of {name}", False))
+        for abbreviation, reason in self._county_pairs(path):
+            candidates.setdefault(abbreviation, (reason, True))
         return {a: why for a, why in candidates.items() if dictionary.entries.get(a) is None}
+
+    def _county_pairs(self, path: str) -> Iterable[tuple[str, str]]:
+        """Initials of two counties of the locality's prefecture, one of them inside the locality
+        (`余慈` = 余姚 + 慈溪 in a 余姚 document), with their reason."""
+        prefecture = _area(path, PREFECTURE_DEPTH)
+        counties = _counties_by_prefecture(self.rule.file).get(prefecture or "", ())
+        for first, second in permutations(counties, 2):
+            if path.startswith(f"{prefecture}/") and not {first.name, second.name} & set(path.split("/")):
+                continue
+            yield (first.short or first.name)[0] + (second.short or second.name)[0], \
+                f"abbreviation of the counties {first.name} and {second.name}"
 
     def _finding(self, text: str, start: int, end: int, score: float, reason: str) -> Finding:
         return Finding(start, end, text[start:end], "PLACE", f"{self.rule.id}-locality", RECOGNIZER,
                        score, reason)
+
+
+@lru_cache(maxsize=4)
+def _prefecture_abbreviations(path: str | None) -> dict[str, str]:
+    """Prefecture short name → its one-character abbreviations (宁波 → 甬), from the
+    abbreviations file."""
+    found: dict[str, str] = defaultdict(str)
+    for abbreviation, readings in (read_abbreviations(Path(path)) if path else {}).items():
+        for reading in readings:
+            if not reading.kept:
+                found[reading.name] += abbreviation
+    return dict(found)
+
+
+@lru_cache(maxsize=4)
+def _counties_by_prefecture(path: str) -> dict[str, tuple[GazetteerRow, ...]]:
+    """The county-level rows of a gazetteer by their prefecture, in file order."""
+    grouped: dict[str, list[GazetteerRow]] = defaultdict(list)
+    for row in read_gazetteer(Path(path)):
+        if row.level == "county":
+            grouped[row.parent].append(row)
+    return {prefecture: tuple(rows) for prefecture, rows in grouped.items()}
 
 
 def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float,
@@ -321,7 +388,8 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
     """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
     (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`). In a list of places with a generic suffix
     (`XX大道、北大路、解放街`), the items' names are places even when they are common words; the
-    suffix stays outside the finding."""
+    suffix stays outside the finding. A conjunction joins two suffixed places (`XX路和檀和线`): the
+    item after it is one token with a generic suffix."""
     confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5 and not _names_no_division(f)]
     placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
                             "an existing placeholder") for m in PLACEHOLDER.finditer(text)
@@ -333,10 +401,13 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
         anchor = queue.pop()
         suffix = match.group() if leading and (match := leading.match(text, anchor.end)) else ""
         following = _next_item(text, anchor.end + len(suffix))
-        for start, end in (following, _previous_item(text, bounds, anchor.start, suffixes)):
+        joined = _joined_item(bounds, anchor.end + len(suffix), text) if suffix else (None, 0)
+        for start, end in (following, _previous_item(text, bounds, anchor.start, suffixes), joined):
             if start is None:
                 continue
             item_suffix = match.group() if suffix and (match := trailing.search(text, start, end)) else ""
+            if (start, end) == joined and not item_suffix:
+                continue
             if item_suffix and not (bounds.is_start(end - len(item_suffix)) or bounds.token_at(start) == (start, end)):
                 continue  # 城市|道路: the "suffix" belongs to another word
             end -= len(item_suffix)
@@ -421,6 +492,15 @@ def _next_item(text: str, end: int) -> tuple[int | None, int]:
     while stop < len(text) and is_han(text[stop]) and not text.startswith(SIBLING_STOPS, stop):
         stop += 1
     return (start, stop) if stop > start else (None, 0)
+
+
+def _joined_item(bounds: TokenBounds, end: int, text: str) -> tuple[int | None, int]:
+    """The token after a conjunction token at `end` (XX路 | 和 | 檀和线 gives 檀和线)."""
+    conjunction = bounds.token_at(end)
+    if conjunction is None or text[conjunction[0]:conjunction[1]] not in CONJUNCTIONS:
+        return None, 0
+    token = bounds.token_at(conjunction[1])
+    return token if token else (None, 0)
 
 
 def _previous_item(text: str, bounds: TokenBounds, start: int, suffixes: Sequence[str] = ()

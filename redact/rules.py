@@ -68,6 +68,11 @@ class LexiconRule(_Rule):
     # allow-list, which would keep every finding of the same text (a village named 华沙).
     kept_terms_file: str | None = None
     kept_reason: str = "a term the rule keeps"
+    # A transliterated name (a token of these characters, not an ordinary word) right after one of
+    # `place_words` (首都|奥拉涅斯塔德, 城市|蒙特勒) is a place abroad: recognised and kept.
+    transliteration_file: str | None = None
+    place_words: tuple[str, ...] = ()
+    place_word_reason: str = "a transliterated place name abroad"
 
 
 class LocalitySettings(_Strict):
@@ -93,6 +98,8 @@ class GazetteerRule(_Rule):
     keep_suffixes: tuple[str, ...] = ()
     stop_file: str | None = None
     locality: LocalitySettings | None = None
+    # One-character abbreviations of places (甬 = 宁波): the locality finds the home prefecture's.
+    abbreviations_file: str | None = None
     # A short form may be followed inside its token by one of these (温州人, 廊坊籍).
     attached_words: tuple[str, ...] = ()
     # Generic words that end a division's own name and stay visible too (人民路街道 → XX路街道).
@@ -123,6 +130,10 @@ class AffixRule(_Rule):
     stop_endings: tuple[str, ...] = ()
     reject_common_words: bool = True
     ordinary_word_names: OrdinaryWordNames | None = None
+    # Suffixes that name a place whatever word precedes them (前湾新区): a rare dictionary word
+    # (used fewer than `rare_word_frequency` times) before them is a name, not an ordinary word.
+    rare_word_suffixes: tuple[str, ...] = ()
+    rare_word_frequency: Annotated[int, Field(ge=1)] = 20
 
 
 class OrganisationRule(_Rule):

@@ -97,7 +97,7 @@ def test_world_places() -> None:
     names = set(read_entries("world_places.txt"))
     assert len(names) >= 1000
     for name in ["美国", "日本", "德国", "俄罗斯", "东南亚", "太平洋", "纽约", "巴黎", "加利福尼亚州", "中国", "长江",
-                 "地球", "人民大会堂", "两岸", "贝加尔湖"]:
+                 "地球", "人民大会堂", "两岸", "贝加尔湖", "休斯顿", "兵库县", "阿拉伯", "多米尼加"]:
         assert name in names
     # ordinary words and local references spelled like foreign places are left out
     for word in ["海防", "本州", "海法", "加来"]:
@@ -130,7 +130,7 @@ def test_place_abbreviations() -> None:
     assert all(len(abbreviation) == 1 and is_han(name) for abbreviation, name, _, _ in rows)
     assert {level for _, _, level, _ in rows} == {"country", "region", "province", "prefecture"}
     contexts = {c for *_, where in rows for c in where.split(",")}
-    assert contexts <= {"list", "before", "after", "direction", "-"}
+    assert contexts <= {"list", "before", "after", "direction", "alone", "-"}
     # every province is there, under its usual abbreviation
     provinces = {(a, n) for a, n, level, _ in rows if level == "province"}
     assert {("京", "北京"), ("沪", "上海"), ("浙", "浙江"), ("粤", "广东"), ("港", "香港"), ("台", "台湾")} <= provinces

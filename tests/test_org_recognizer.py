@@ -163,6 +163,10 @@ def test_government_bodies(rule_id, words, expected):
     ("org-company", ["依托", "安通", "、", "XX", "等", "重点", "项目"], []),  # a list of projects
     ("org-company", ["对接", "市", "交通局", "、", "市", "XX", "集团"], []),  # a body, not a firm
     ("org-company", ["推动", "国有", "、", "民营", "、", "XX", "等", "企业"], []),
+    # a lone name unknown to the dictionary before 等…企业; not a dictionary word, nor before 等部门
+    ("org-company", ["联合", "佩蒂", "等", "知名", "企业"], ["佩蒂"]),
+    ("org-company", ["联合", "民营", "等", "知名", "企业"], []),
+    ("org-company", ["联合", "佩蒂", "等", "部门"], []),
     # firms named by industry words; a name the segmenter split off a frequent character is whole
     ("org-industry", ["招引", "中宇", "远洋", "等", "企业"], ["中宇"]),
     ("org-industry", ["推动", "万", "泓", "科技", "等", "企业"], ["万泓"]),

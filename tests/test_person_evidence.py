@@ -40,6 +40,7 @@ def test_names_written_together(person: PersonRecognizer, words: list[str], expe
     (["请", "张", "主任", "讲话", "。"], ["张"]),    # 张 is also a classifier
     (["三", "位", "主任", "参加", "。"], []),         # a classifier after a numeral
     (["向", "县长", "汇报", "。"], []),              # a preposition
+    (["会上", "有", "局长", "发言", "。"], []),      # a rare surname, above all a frequent verb
 ])
 def test_a_surname_that_is_also_a_word_before_a_title(person: PersonRecognizer, words: list[str],
                                                        expected: list[str]) -> None:
@@ -98,3 +99,56 @@ def test_a_prefecture_jieba_tags_as_a_name_is_no_person(person: PersonRecognizer
 def test_short_mentions_of_a_person_named_in_full(person: PersonRecognizer, words: list[str],
                                                   expected: list[str]) -> None:
     assert masked(person, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # the surname alone after a preposition that introduces a person, or before 的
+    (["村民", "陈建国", "说", "，", "他", "跟", "陈", "交流", "。"], ["陈建国", "陈"]),
+    (["村民", "陈建国", "说", "，", "在", "陈", "的", "办公室", "。"], ["陈建国", "陈"]),
+    # … not a surname that is above all a word (高, high), nor one after a numeral (一周, a week)
+    (["记者", "高建国", "报道", "，", "对", "高", "学历", "人员", "。"], ["高建国"]),
+    (["记者", "周建国", "报道", "，", "前", "一", "周", "的", "价格", "。"], ["周建国"]),
+])
+def test_a_surname_alone_where_it_stands_for_the_person(person: PersonRecognizer, words: list[str],
+                                                        expected: list[str]) -> None:
+    assert masked(person, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # a stop word and a given-name character the segmenter kept together: a name
+    (["王国栋", "教授", "指出", "。"], ["王国栋"]),
+    (["党建华", "书记", "主持", "会议", "。"], ["党建华"]),
+    (["实行", "代办制", "服务", "。"], []),
+    # a surname-like word and a verb of saying after a title are no name
+    (["王建华", "先生", "曾", "说", "："], ["王建华"]),
+    # a place word of the dictionary between a title and a cue after it
+    (["局长", "常山", "表示", "。"], ["常山"]),
+    (["局长", "常山", "调研", "。"], []),
+])
+def test_names_next_to_titles(person: PersonRecognizer, words: list[str], expected: list[str]) -> None:
+    assert masked(person, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # a foreign name the segmenter cut at its dot
+    (["总统", "约翰", "·史密斯", "表示", "。"], ["约翰·史密斯"]),
+    (["约翰·", "史密斯", "说", "。"], ["约翰·史密斯"]),
+    # parts joined by · in other characters: a name after a title, else a slogan
+    (["主任", "买买提·吐尔逊", "说", "。"], ["买买提·吐尔逊"]),
+    (["开展", "美丽乡村·幸福家园", "活动", "。"], []),
+    # mostly transliteration characters, with a cue
+    (["国王", "普密蓬阿杜德", "表示", "。"], ["普密蓬阿杜德"]),
+    (["他", "在", "普密蓬阿杜德", "住", "过", "。"], []),
+    # a cup named after a foreign person; not a Chinese-looking one
+    (["夺得", "斯坦利杯", "。"], ["斯坦利"]),
+    (["举办", "金秋杯", "比赛", "。"], []),
+])
+def test_more_foreign_names(person: PersonRecognizer, words: list[str], expected: list[str]) -> None:
+    assert masked(person, words) == expected
+
+
+def test_a_name_listed_between_two_confirmed_names_gains_a_cue_from_each(person: PersonRecognizer) -> None:
+    between = ["出席", "的", "有", "局长", "王建华", "、", "邬明", "、", "李志强", "说", "。"]
+    after_one = ["出席", "的", "有", "局长", "王建华", "、", "邬明", "等", "。"]
+    assert masked(person, between) == ["王建华", "邬明", "李志强"]
+    assert masked(person, after_one) == ["王建华"]

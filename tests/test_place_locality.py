@@ -24,6 +24,7 @@ DIVISIONS = [
     "浙江省\t浙江\tprovince\t",
     "台州市\t台州\tprefecture\t浙江省",
     f"椒江区\t椒江\tcounty\t{TAIZHOU}",
+    f"路桥区\t路桥\tcounty\t{TAIZHOU}",
     f"下陈街道\t下陈\ttownship\t{JIAOJIANG}",
     f"海门街道\t海门\ttownship\t{JIAOJIANG}",
 ]
@@ -41,11 +42,13 @@ def model(tmp_path_factory) -> LocalityModel:
     root = tmp_path_factory.mktemp("gazetteer")
     (root / "divisions.tsv").write_text("\n".join(DIVISIONS) + "\n", encoding="utf-8")
     (root / "villages.tsv").write_text("\n".join(VILLAGES) + "\n", encoding="utf-8")
+    (root / "abbreviations.tsv").write_text("台\t台州\tprefecture\t-\n台\t台湾\tprovince\tlist\n", encoding="utf-8")
     settings = LocalitySettings(villages_file=str(root / "villages.tsv"), remote_short_score=0.4,
                                 generic_after=("路", "街", "大道", "社"))
     rule = GazetteerRule(id="division-gazetteer", kind="gazetteer", label="PLACE", file=str(root / "divisions.tsv"),
                          levels=("prefecture", "county", "township"), score=0.9, short_score=0.7,
-                         keep_suffixes=("市", "区", "街道"), locality=settings)
+                         keep_suffixes=("市", "区", "街道"), locality=settings,
+                         abbreviations_file=str(root / "abbreviations.tsv"))
     return LocalityModel(rule)
 
 
@@ -166,6 +169,30 @@ def test_home_villages_are_found_in_a_local_document(model):
     assert "凤洋" in scores(adjusted)  # 社 is a generic word after a home name
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["椒江", "下陈", "落实", "椒路", "联合", "协议"], True),  # 椒江 + 路桥, the home county and its neighbour
+    (["椒江", "下陈", "落实", "路椒", "协议"], True),
+    (["椒江", "下陈", "椒", "路", "协议"], False),  # a whole token only
+])
+def test_abbreviation_of_two_counties_of_the_home_prefecture(model, words, expected):
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    assert ("椒路" in scores(adjusted) or "路椒" in scores(adjusted)) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["椒江", "下陈", "打造", "“", "台韵", "红领", "”"], ["台韵"]),  # 台 = 台州, the home prefecture
+    (["椒江", "下陈", "防御", "“", "台风", "”"], []),  # a dictionary word
+    (["椒江", "下陈", "打造", "台韵", "红领"], []),  # no quotation
+])
+def test_a_quoted_brand_opening_with_the_home_prefecture_abbreviation(model, words, expected):
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    assert [f.text for f in adjusted if f.text not in ("椒江", "下陈")] == expected
+
+
 def test_other_rules_findings_are_not_rescored(model):
     words = ["椒江", "下陈", "美方"]
     text = "".join(words)
@@ -203,6 +230,10 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
     # or rare proper nouns (永丰), not frequent ones (城市)
     (["沿海", "永丰", "、", "XX片区", "拆除"], ["永丰"]),
     (["XX", "、", "城市", "等"], []),
+    # a conjunction joins two suffixed places: the token after it, with its own suffix
+    (["XX路", "和", "檀和路", "作为", "示范"], ["檀和"]),
+    (["XX路", "和", "檀和", "作为", "示范"], []),
+    (["XX", "和", "檀和路", "作为", "示范"], []),
 ])
 def test_listed_siblings(words, expected):
     assert sibling_texts(words, stop_words=frozenset({"解放"})) == expected

@@ -28,7 +28,8 @@ def shipped_world_rule(**overrides) -> LexiconRule:
     entries = yaml.safe_load((RULES_DIR / "places.yaml").read_text(encoding="utf-8"))["rules"]
     entry = next(e for e in entries if e["id"] == "world-places")
     entry = {**entry, **{field: str(RULES_DIR / entry[field])
-                         for field in ("terms_file", "kept_terms_file", "abbreviations_file")}, **overrides}
+                         for field in ("terms_file", "kept_terms_file", "abbreviations_file", "transliteration_file")},
+             **overrides}
     return LexiconRule.model_validate(entry)
 
 
@@ -104,9 +105,10 @@ def test_kept_abbreviations(world, words, expected):
     # an abbreviation standing alone near its full name
     (["俄罗斯", "央行", "表示", "，", "俄", "金融", "市场", "动荡"], ["俄", "俄罗斯"]),
     (["墨", "与", "欧盟", "谈判", "，", "墨西哥", "代表"], ["墨", "墨西哥"]),
+    (["葡萄牙", "央行", "表示", "，", "葡", "金融", "市场", "动荡"], ["葡", "葡萄牙"]),
     # not without the full name, not far from it, not inside an ordinary word (以|德|治国: 德治)
-    (["俄", "金融", "市场", "动荡"], []),
-    (["俄罗斯", "，", *["。"] * 1001, "俄", "市场"], ["俄罗斯"]),
+    (["葡", "金融", "市场", "动荡"], []),
+    (["葡萄牙", "，", *["。"] * 1001, "葡", "市场"], ["葡萄牙"]),
     (["德国", "经验", "，", "以", "德", "治国"], ["德国"]),
     # a character tagged as an ordinary word counts before a word of the state (加|政府), only then
     (["加拿大", "总理", "表示", "，", "加", "政府", "将"], ["加", "加拿大"]),
@@ -116,6 +118,53 @@ def test_kept_abbreviations(world, words, expected):
 ])
 def test_abbreviations_named_nearby(world, words, expected):
     assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # characters that, a token of their own, name nothing but their country: anywhere
+    (["本月", "，", "俄", "金融", "市场", "动荡"], ["俄"]),
+    (["预计", "澳", "明年", "实现", "盈余"], ["澳"]),
+    (["菲", "政府", "宣布"], ["菲"]),
+    # not inside an ordinary word with a neighbour (笔墨), not inside a name of the list (俄|罗斯)
+    (["笔", "墨", "纸砚"], []),
+    (["俄", "罗斯", "代表"], ["俄罗斯"]),
+    # characters that stand alone as ordinary words never count alone (加, 拉, 塞)
+    (["再", "加", "一", "把", "劲"], []),
+    (["塞", "进", "箱子"], []),
+])
+def test_abbreviations_standing_alone(world, words, expected):
+    assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # a list of continents, and 对 before an abbreviation that ends its token
+    (["来自", "亚", "、", "非", "、", "拉", "各国"], ["亚", "拉", "非"]),
+    (["调整", "对", "华", "政策"], ["华"]),
+    (["扩大", "对", "日", "出口"], ["日"]),
+    (["对", "日常", "工作"], []),
+    # a two-character world name with 市, 郡, 岛 or 城 glued to it
+    (["罗马市", "政府"], ["罗马"]),
+    (["前往", "济州岛"], ["济州岛"]),
+])
+def test_more_abbreviation_and_name_contexts(world, words, expected):
+    assert spans(world, words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # an unknown transliterated name after a word that introduces a place, or in a dateline
+    (["该国", "首都", "萨莫里斯", "举行"], ["萨莫里斯"]),
+    (["边境", "城市", "卡里诺夫", "附近"], ["卡里诺夫"]),
+    (["本报", "莫里纳", "5月", "3日", "电"], ["莫里纳"]),
+    # not an ordinary word, a known name, a single character or a name with other characters
+    (["城市", "丰富", "多彩"], []),
+    (["城市", "克拉玛依"], []),
+    (["城市", "里"], []),
+    (["城市", "建设", "加快"], []),
+])
+def test_transliterated_places_after_place_words(world, words, expected):
+    candidates = run(world, words)
+    assert spans(world, words) == expected
+    assert all(c.kept == "a transliterated place name abroad" for c in candidates if c.reason.endswith("」"))
 
 
 @pytest.mark.parametrize(("words", "expected"), [

@@ -186,6 +186,9 @@ def landmarks() -> AffixRecognizer:
     (["打造", "梅岙", "新区"], ["梅岙"]),
     (["推进", "滕家堍", "试点"], ["滕家"]),
     (["建设", "城市", "新区"], []),
+    # a rare dictionary word before 新区 is its name; before 公路 it is an ordinary word
+    (["继续", "与", "前湾", "新区", "合作"], ["前湾"]),
+    (["做好", "管养", "公路", "养护"], []),
     # a common word as a whole, or a core that is a common word, is no name
     (["绿水青山", "就是", "金山银山"], []),
     (["护城河", "两岸"], []),

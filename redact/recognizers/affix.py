@@ -105,11 +105,16 @@ class AffixRecognizer(RuleRecognizer):
     def _ordinary_word(self, core: str, suffix: str) -> str | None:
         """Why the core reads as an ordinary word rather than a name (the context may still make
         it one: `_naming_context`)."""
-        if self.dictionary and self.dictionary.is_common(core):
+        if self.dictionary and self.dictionary.is_common(core) and not self._rare_word_name(core, suffix):
             return "a common word, not a name"
         if self.dictionary and self.dictionary.starts_with_grammatical_word(core):
             return "starts with a grammatical word"
         return None
+
+    def _rare_word_name(self, core: str, suffix: str) -> bool:
+        """A rare dictionary word before a suffix that always names a place (前湾新区, not 城市新区)."""
+        frequency = self.dictionary.entries[core][0] if self.dictionary else 0
+        return suffix in self.rule.rare_word_suffixes and frequency < self.rule.rare_word_frequency
 
     def _named_in_context(self, text: str, bounds: TokenBounds, start: int, suffix_start: int,
                           suffix_end: int, context_only: bool = False) -> str | None:

@@ -146,18 +146,41 @@ class LexiconRecognizer(LexiconMatcherRecognizer):
         self.abbreviations = AbbreviationFinder(
             read_abbreviations(Path(rule.abbreviations_file)), rule.abbreviations, rule.score,
         ) if rule.abbreviations_file else None
+        self.transliteration = frozenset("".join(read_list(Path(rule.transliteration_file)))) \
+            if rule.transliteration_file else frozenset()
+        self.after_place_word = re.compile(f"(?:{_alternatives(rule.place_words)})") if rule.place_words else None
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         names = list(super().candidates(text, bounds))
         yield from names
         if self.abbreviations is not None:
-            taken = {(c.start, c.end) for c in names}  # 欧美 is a name of the list and a run
-            yield from (c for c in self.abbreviations.candidates(text, bounds) if (c.start, c.end) not in taken)
+            # 欧美 is a name of the list and a run; 俄 of 俄罗斯 is the name itself.
+            covered = {i for n in names for i in range(n.start, n.end)}
+            yield from (c for c in self.abbreviations.candidates(text, bounds)
+                        if not all(i in covered for i in range(c.start, c.end)))
+        yield from (c for c in self._after_place_words(text, bounds)
+                    if not any(n.start < c.end and c.start < n.end for n in names))
+
+    def _after_place_words(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """`首都|奥拉涅斯塔德`, `城市|蒙特勒`: a token of two or more transliteration characters, right
+        after a word that introduces a place, that the dictionary does not know (a word as 丰富, or a
+        Chinese place as 克拉玛依, is in it)."""
+        if self.after_place_word is None or not self.transliteration:
+            return
+        dictionary = common_words()
+        for match in self.after_place_word.finditer(text):
+            token = bounds.token_after(match.end())
+            if token is None or not bounds.is_end(match.end()):
+                continue
+            name = text[token[0]:token[1]]
+            if len(name) >= 2 and set(name) <= self.transliteration and name not in dictionary.entries:
+                yield Candidate(token[0], token[1], self.rule.score, f"「{name}」 after 「{match.group()}」",
+                                kept=self.rule.place_word_reason)
 
 KEPT_LEVELS = frozenset({"country", "region", "province"})
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
-ABBREVIATION_CONTEXTS = frozenset({"list", "before", "after", "direction"})
+ABBREVIATION_CONTEXTS = frozenset({"list", "before", "after", "direction", "alone"})
 MAX_RUN = 4
 # An abbreviation standing alone (俄|金融市场) counts near its full name: within this many characters.
 ANCHOR_WINDOW = 1000
@@ -207,7 +230,8 @@ class AbbreviationFinder:
     - after a word that takes a place (访|华, 抵|京) or before one (美|方, 日|军);
     - a province's abbreviation and a direction (浙南, 滇西): part of a province, masked;
     - a token of its own near its full name (墨西哥 … 墨|与欧盟), when the dictionary tags the
-      character as a name or a word of the state follows it (加拿大 … 加|政府).
+      character as a name or a word of the state follows it (加拿大 … 加|政府);
+    - a token of its own anywhere, for the characters that alone name nothing else (俄|金融市场).
     """
 
     def __init__(self, table: dict[str, list[Abbreviation]], contexts: AbbreviationContexts, score: float) -> None:
@@ -216,6 +240,10 @@ class AbbreviationFinder:
         self.score = score
         self.stop_terms = frozenset(contexts.stop_terms)
         self.kept_names = frozenset(a.name for readings in table.values() for a in readings if a.kept)
+        self.kept_automaton = ahocorasick.Automaton()
+        for name in sorted(self.kept_names):
+            self.kept_automaton.add_word(name, name)
+        self.kept_automaton.make_automaton()
         chars = self._chars(None)
         self.run = re.compile(f"[{chars}]{{2,}}")
         self.listed = re.compile(f"(?<!、)[{chars}](?:、[{chars}])+(?!、)")
@@ -225,6 +253,8 @@ class AbbreviationFinder:
                                    contexts.after_words)
         self.direction = self._pattern(f"([{self._chars('direction')}])[{''.join(contexts.directions)}]",
                                        contexts.directions)
+        alone = self._chars("alone")
+        self.alone = re.compile(f"[{alone}]") if alone else None
 
     def _chars(self, context: str | None) -> str:
         return re.escape("".join(sorted(c for c, readings in self.table.items()
@@ -237,13 +267,14 @@ class AbbreviationFinder:
     def candidates(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
         regions = list(self._regions(text, bounds))
         taken = {(c.start, c.end) for c in regions}
-        yield from regions
-        yield from (c for c in self._runs(text, bounds) if (c.start, c.end) not in taken)
-        yield from self._lists(text, bounds)
+        found = regions + [c for c in self._runs(text, bounds) if (c.start, c.end) not in taken]
+        found += self._lists(text, bounds)
         around = list(self._around_words(text, bounds))
         taken |= {(c.start, c.end) for c in around}
-        yield from around
-        yield from (c for c in self._anchored(text, bounds) if (c.start, c.end) not in taken)
+        found += around + [c for c in self._anchored(text, bounds) if (c.start, c.end) not in taken]
+        yield from found
+        covered = {i for c in found for i in range(c.start, c.end)}  # 巴 of the run 巴以
+        yield from (c for c in self._alone(text, bounds) if c.start not in covered)
 
     def _kept(self, char: str, context: str | None = None) -> tuple[str, ...]:
         return tuple(a.name for a in self.table[char] if a.kept and (context is None or context in a.contexts))
@@ -322,8 +353,9 @@ class AbbreviationFinder:
         """A kept name's abbreviation as a token of its own within ANCHOR_WINDOW characters of
         the name itself (俄罗斯 … 俄|市场), when the dictionary tags the character as a name or a
         word of the state follows it (加拿大 … 加|政府)."""
-        named = {name: [m.start() for m in re.finditer(re.escape(name), text)]
-                 for name in self.kept_names if name in text}
+        named: dict[str, list[int]] = {}
+        for end, name in self.kept_automaton.iter(text):
+            named.setdefault(name, []).append(end - len(name) + 1)
         if not named:
             return
         dictionary = common_words()
@@ -338,7 +370,7 @@ class AbbreviationFinder:
             return
         for match in re.finditer("|".join(alternatives), text):
             start = match.start()
-            if bounds.token_at(start) != (start, start + 1) or self._in_a_word(text, start, dictionary):
+            if not (bounds.is_start(start) and bounds.is_end(start + 1)) or self._in_a_word(text, start, dictionary):
                 continue
             if match.group() in word_chars and not self._before_state_word(text, bounds, start + 1):
                 continue
@@ -346,6 +378,19 @@ class AbbreviationFinder:
             if near:
                 yield Candidate(start, start + 1, self.score,
                                 f"abbreviation of {'、'.join(near)}, named nearby", evidence=near)
+
+    def _alone(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """`俄|金融市场`, `澳|8年来`: a character that names its country wherever it stands alone,
+        a token of its own that makes no ordinary word with a neighbour."""
+        if self.alone is None:
+            return
+        dictionary = common_words()
+        for match in self.alone.finditer(text):
+            start = match.start()
+            if bounds.is_start(start) and bounds.is_end(start + 1) and not self._in_a_word(text, start, dictionary):
+                names = self._kept(text[start], "alone")
+                yield Candidate(start, start + 1, self.score, f"abbreviation of {'、'.join(names)} standing alone",
+                                evidence=names)
 
     def _before_state_word(self, text: str, bounds: TokenBounds, end: int) -> bool:
         after = bounds.token_after(end)

@@ -142,6 +142,7 @@ class OrganisationRecognizer(RuleRecognizer):
         if self.rule.enumeration_score is not None:
             yield from self._enumerated(text, bounds)
             yield from self._listed_with_firms(text, bounds)
+            yield from self._alone_before_firms(text, bounds)
         if self.suffix_pattern is None:
             return
         seen: set[tuple[int, int]] = set()
@@ -202,6 +203,18 @@ class OrganisationRecognizer(RuleRecognizer):
                     if self._names_a_firm(text, bounds, start, end):
                         yield Candidate(start, end, self.rule.enumeration_score,
                                         f"「{text[start:end]}」 is listed with masked firms in 「{match.group()}」")
+
+    def _alone_before_firms(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
+        """A lone name unknown to the dictionary before 等…企业 (联合|佩蒂|等知名企业)."""
+        for match in FIRMS_AFTER_LIST.finditer(text):
+            token = bounds.token_before(match.start())
+            if token is None or text[token[0] - 1:token[0]] == "、":
+                continue  # a list: see `_listed_with_firms`
+            name = text[token[0]:token[1]]
+            if is_han(name) and self.dictionary.entries.get(name) is None and self._is_name(name) \
+                    and self._names_a_firm(text, bounds, *token):
+                yield Candidate(token[0], token[1], self.rule.enumeration_score,
+                                f"「{name}」, a name unknown to the dictionary, before 「{match.group()}」")
 
     def _list_items(self, text: str, bounds: TokenBounds, match: re.Match[str]) -> list[tuple[int, int]]:
         """The items of a 、-list: the first from its last token on (依托|安通), the last up to 等

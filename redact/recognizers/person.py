@@ -16,8 +16,8 @@ from redact.common_words import GRAMMATICAL_TAGS, common_words, dictionary_file,
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds
 from redact.recognizers import person_names
 from redact.recognizers.lexicon import Entry, TermMatcher, division_names
-from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, SAYING, NameLexicons,
-                                             NameScorer, given_name_odds)
+from redact.recognizers.person_names import (GENERIC_ENDINGS, LIST_END, NATURE_ENDINGS, PERSON_TAGS, PLACE_TAG, SAYING, NameLexicons,
+                                             NameScorer, given_name_odds, stopped_token)
 from redact.rules import PersonRule, read_list
 
 FULL_NAME_LENGTHS = (2, 3, 4)
@@ -33,12 +33,15 @@ class PersonRecognizer(RuleRecognizer):
     def __init__(self, rule: PersonRule) -> None:
         ranked = read_list(Path(rule.surnames_file))
         self.surnames = set(ranked)
+        self.frequent_surnames = frozenset(ranked[:rule.bare_name_surnames])
         titles = read_list(Path(rule.titles_file))
         self.titles = TermMatcher({t: Entry(len(t), rule.score, t, False) for t in titles})
         self.stop_words = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
         self.dictionary = common_words()
         lexicons = _name_lexicons(rule, ranked, self.stop_words)
         self.places = lexicons.places
+        self.given_odds = lexicons.given_odds
+        self.cues_after = tuple(sorted(lexicons.cues_after))
         self.names = NameScorer(lexicons, self.dictionary, rule.bare_name_score, rule.cue_score) \
             if rule.bare_name_score else None
         super().__init__(rule)
@@ -103,10 +106,13 @@ class PersonRecognizer(RuleRecognizer):
 
     def _is_function_word(self, text: str, start: int, char: str) -> bool:
         """Whether the surname-like `char` before a title is a frequent grammatical word (向, 和,
-        于, 曾) or a classifier after a numeral (三位主任), not the surname of 孙女士 or 马主席."""
+        于, 曾), a rare surname that is above all a frequent word (有局长 "there is a director"),
+        or a classifier after a numeral (三位主任), not the surname of 孙女士 or 马主席."""
         entry = self.dictionary.entries.get(char)
         if entry is None or not self.dictionary.is_function_char(char) or entry[1] in PERSON_TAGS:
             return False
+        if char not in self.frequent_surnames:
+            return True
         if entry[1] == CLASSIFIER_TAG:
             return start > 0 and text[start - 1] in COUNTING_CHARS
         return entry[1] in GRAMMATICAL_TAGS
@@ -137,6 +143,8 @@ class PersonRecognizer(RuleRecognizer):
         name = text[start:end]
         surname = self._surname_at(text, start) or ""
         given = name[len(surname):]
+        if given in SAYING:
+            return None  # 先生 | 曾 | 说: a surname-like word and a verb of saying, no name
         if self._is_common_word(name) or len(given) > 1 and self.dictionary.is_common(given) \
                 or given[-1] in GENERIC_ENDINGS:
             return None
@@ -153,17 +161,28 @@ class PersonRecognizer(RuleRecognizer):
             token = (token[0], token[1] - 1)  # 副总理 | 王益说: the verb of saying glued to the name
         word = text[token[0]:token[1]]
         surname = self._surname_at(text, token[0])
-        if (surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname)
-                or not is_han(word) or (split is None and self._is_common_word(word))):
+        if surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname) or not is_han(word):
+            return
+        if split is None and self._is_common_word(word):
+            if self._place_word_before_cue(text, word, token[1]):
+                yield Candidate(token[0], token[1], self.rule.score * 0.9,
+                                f"「{word}」, a place word, between the title 「{title}」 and a cue after it")
             return
         if token[1] == len(text) or text.startswith(NAME_FOLLOWERS, token[1]) or text[token[1]] in SAYING:
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 after the title 「{title}」")
 
+    def _place_word_before_cue(self, text: str, word: str, end: int) -> bool:
+        """`局长 | 常山 | 表示`: a dictionary place word (not a listed place: 常山, a county) that a
+        title precedes and a cue after a name follows is a person's name."""
+        entry = self.dictionary.entries.get(word)
+        return entry is not None and entry[1] == PLACE_TAG and word not in self.places \
+            and not stopped_token(word, self.stop_words, self.given_odds) and text.startswith(self.cues_after, end)
+
     def _is_common_word(self, word: str) -> bool:
         """A stop-listed word, a listed place (卢旺达 | 总统), or a dictionary word that is not a
         personal name (温州, 工作)."""
-        if word in self.places or any(word[:n] in self.stop_words for n in range(1, len(word) + 1)):
+        if word in self.places or stopped_token(word, self.stop_words, self.given_odds):
             return True
         entry = self.dictionary.entries.get(word)
         return len(word) > 1 and entry is not None and entry[1] not in PERSON_TAGS

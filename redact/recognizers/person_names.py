@@ -3,8 +3,10 @@
 A candidate is a token shaped like a name: a surname (single or compound) with a one- or
 two-character given name (`刘小涛`, `王强`), a surname token with the given-name token after it
 (`李 | 德胜`), `老王` / `小胡` / `钱老` / `王氏`, a transliterated foreign name (`克林顿`,
-`约翰·史密斯`, or parts joined by · mostly in transliteration characters), or a personal name of
-three or more characters that the dictionary lists (`爱因斯坦`). Its score starts from a prior for
+`约翰·史密斯` also when the segmenter cut it at the dot, mostly transliteration characters:
+`普密蓬阿杜德`, any parts joined by · after a title: `买买提·吐尔逊`), the foreign person a cup or a
+prize is named after (`斯坦利杯`), or a personal name of three or more characters that the
+dictionary lists (`爱因斯坦`). Its score starts from a prior for
 the shape (the rule's `bare_name_score` for a frequent surname with a two-character given name
 unknown to the dictionary), adjusted by the dictionary (a common word inside the name, jieba's `nr`
 tag, how often its given-name characters stand in the given names of the dictionary's personal
@@ -15,7 +17,8 @@ text that names many people with such evidence (news, a staff list) every shape 
 does not speak against rises too, except the items of a list of things (`金宝、凌霄等项目`). Names
 written one after another without separators (`王建华李志强张伟明`) are found by tiling the characters
 when the run holds confirmed names, and a person named in full is found in short too: the given
-name alone (`温家宝 … 家宝`) and the surname alone before a verb of saying (`黄晓明 … 黄说`). Candidates reaching the threshold are masked; weaker ones with
+name alone (`温家宝 … 家宝`) and the surname alone before a verb of saying, after a preposition that
+introduces a person or before 的 (`黄晓明 … 黄说`, `被黄退回`). Candidates reaching the threshold are masked; weaker ones with
 a cue, down to `NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not:
 government texts are full of them, 农创客, 强转树).
 """
@@ -41,13 +44,14 @@ PLACE_TAG = "ns"
 TRANSLITERATED_NAME_TAG = "nrt"
 # Characters that end generic nouns (雷达站, 展陈馆, 马屿镇), plurals and origins (文人们, 巴西籍,
 # 华裔), never or rarely a given name.
-GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼们籍裔")
+GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼们籍裔杯")
 # Of those, the ones that end given names too (高云江, 李青山): a penalty, not a rejection.
 NATURE_ENDINGS = frozenset("山江河")
 # Words after which a surname-led token is a place or an organisation, not a person.
 NOT_A_PERSON_AFTER = ("市", "县", "区", "镇", "乡", "村", "街", "路", "桥", "港", "山", "湖", "江", "河", "岛",
                       "公司", "集团", "银行", "学校", "大学", "中学", "小学", "医院", "社区", "片区", "园", "省")
 NAME_DOTS = "·・•"
+NAME_DOT = re.compile(f"[{NAME_DOTS}]")
 FAMILIAR_PREFIXES = "老小"
 ANONYMISED = "某"            # 郑某: the surname of a person the text does not name
 HONORIFIC_SUFFIXES = "氏老"  # 王氏, 钱老: a person called by the surname (dictionary words like 古老 are words)
@@ -61,6 +65,10 @@ DEPUTY = "副"
 ENUMERATION_JOINERS = "、和与及"
 # A doctrine named after a person (邓小平理论, 凯恩斯主义), when the dictionary tags it as a personal name.
 DOCTRINE_ENDINGS = ("理论", "思想", "主义")
+# A cup or a prize named after a person (斯坦利杯, 普利策奖): the name, of MIN_EPONYM characters or more,
+# transliterated or a personal name of the dictionary (Chinese ones are often places or words: 金秋杯).
+EPONYM_ENDINGS = ("杯", "奖")
+MIN_EPONYM = 3
 LIST_END = "等"
 SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character given name (王 | 强说)
 # A list closed by 等 and a common noun of these tags lists things (金宝、凌霄等项目), unless the noun
@@ -68,6 +76,11 @@ SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character g
 THING_NOUN_TAGS = frozenset({"n", "vn", "nz"})
 PEOPLE_NOUNS = frozenset({"人", "人员", "人士", "同志", "干部", "代表", "领导", "嘉宾", "朋友", "家属", "同事", "战友"})
 THRESHOLD = 0.5
+# Prepositions that introduce a person, and the possessive: a surname alone after or before them
+# stands for a person the text names in full (给 | 黄, 陈 | 的).
+PERSON_PREPOSITIONS = frozenset("给被跟向对经受让请找替叫")
+POSSESSIVE = "的"
+COUNTING_CHARS = "一二两三四五六七八九十百千几每各这那该某上前后本0123456789"
 SHORT_MENTION = 0.6          # 家宝 of 温家宝, 黄 of 黄菊 before 说: see NameScorer._short_mentions
 NEAR_MISS = 0.4
 MAX_SCORE = 0.95
@@ -94,6 +107,7 @@ DOTTED = 0.05                # 约翰·史密斯
 # Parts joined by · with this share of usual transliteration characters (阿卜杜拉·居尔) are a
 # foreign name too, with the prior of an undotted one (TRANSLITERATION): it needs a cue.
 DOTTED_USUAL_SHARE = 0.6
+MOSTLY_TRANSLITERATED = 0.1  # 普密蓬阿杜德: that share of them, undotted, unknown to the dictionary
 # Given-name characters (see `given_name_odds`): a two-character given name whose odds have a
 # geometric mean of LIKELY_GIVEN_ODDS or more (伟, 俊, 涛) rises by LIKELY_GIVEN; one with a
 # character below UNLIKELY_GIVEN_ODDS, which names almost never use (务, 市, 工), drops by
@@ -213,7 +227,8 @@ class NameScorer:
                         confirmed: Set[tuple[int, int]]) -> list[NameCandidate]:
         """Short forms of a person the text names in full (STYLE.md: every mention is masked):
         the given name of a three-character name as a token of its own (温家宝 … 家宝), unless it
-        is an ordinary word, and the surname alone before a cue after a name (黄菊 … 黄|说)."""
+        is an ordinary word, and the surname alone where it stands for the person (黄菊 … 黄|说: see
+        `_surname_context`)."""
         names = {text[s:e] for s, e in confirmed} | {text[c.start:c.end] for c in found if c.score >= THRESHOLD}
         full = {n for n in names if len(n) == 3 and is_han(n) and n[0] in self.lex.surnames}
         given = {n[1:]: n for n in sorted(full) if not self._ordinary(n[1:])}
@@ -222,12 +237,15 @@ class NameScorer:
             return found
         taken = sorted({(c.start, c.end) for c in found if c.score >= THRESHOLD} | set(confirmed))
         added: dict[tuple[int, int], NameCandidate] = {}
-        for start, end in zip(bounds.starts, bounds.ends):
-            word = text[start:end]
+        for match in re.finditer("|".join(map(re.escape, sorted({*given, *surnames}, key=len, reverse=True))), text):
+            start, end = match.span()
+            if not (bounds.is_start(start) and bounds.is_end(end)):
+                continue  # a token of its own only
+            word = match.group()
             if word in given:
                 why = f"「{word}」: the given name of 「{given[word]}」, named in the text"
-            elif word in surnames and (after := bounds.token_after(end)) and text[after[0]:after[1]] in self.lex.cues_after:
-                why = f"「{word}」: the surname of 「{surnames[word]}」, named in the text, before 「{text[after[0]:after[1]]}」"
+            elif word in surnames and (context := self._surname_context(text, bounds, start, end)):
+                why = f"「{word}」: the surname of 「{surnames[word]}」, named in the text, {context}"
             else:
                 continue
             if not any(s < end and start < e for s, e in taken):  # not a part of the full name (张|伟明)
@@ -235,6 +253,23 @@ class NameScorer:
         if not added:
             return found
         return sorted([c for c in found if (c.start, c.end) not in added] + list(added.values()), key=lambda c: c.start)
+
+    def _surname_context(self, text: str, bounds: TokenBounds, start: int, end: int) -> str | None:
+        """Why a surname token alone stands for a person: before a cue after a name (黄 | 说); and,
+        when the dictionary knows the character as a surname above all (陈, not 黄 "yellow" or 高
+        "high") and no numeral precedes it (一周的, a week), after a preposition that introduces a
+        person (跟 | 陈 | 交流, 受 | 陈 | 的影响) or before 的 (陈 | 的 | 办公室)."""
+        after = bounds.token_after(end)
+        following = text[after[0]:after[1]] if after is not None else ""
+        if following in self.lex.cues_after:
+            return f"before 「{following}」"
+        entry = self.dictionary.entries.get(text[start:end])
+        if entry is None or entry[1] not in PERSON_TAGS or start > 0 and text[start - 1] in COUNTING_CHARS:
+            return None
+        before = bounds.token_before(start)
+        if before is not None and text[before[0]:before[1]] in PERSON_PREPOSITIONS:
+            return f"after 「{text[before[0]:before[1]]}」"
+        return f"before 「{POSSESSIVE}」" if following == POSSESSIVE else None
 
     def _in_name_rich_text(self, text: str, found: list[NameCandidate], confirmed: Set[tuple[int, int]]
                            ) -> list[NameCandidate]:
@@ -253,8 +288,17 @@ class NameScorer:
     def _shapes(self, text: str, bounds: TokenBounds) -> Iterable[NameCandidate]:
         starts, ends, first_chars = bounds.starts, bounds.ends, self.first_chars
         last = len(starts) - 1
-        for index in [i for i, start in enumerate(starts) if text[start] in first_chars]:
+        joined_until = 0
+        dotted = NAME_DOT.search(text) is not None
+        for index in [i for i, start in enumerate(starts)  # a name led by any character when dotted: 买买提·吐尔逊
+                      if text[start] in first_chars or dotted and NAME_DOT.search(text, start, ends[i] + 1)]:
             start, end = starts[index], ends[index]
+            if dotted and (text[end - 1] in NAME_DOTS or text[end:end + 1] in NAME_DOTS):
+                end = _dotted_end(text, starts, ends, index)
+            if start < joined_until:
+                continue  # the tail of a name joined by a dot (约翰· | 史密斯)
+            if end > ends[index]:
+                joined_until = end
             if end - start > 1:
                 shape = self._token_shape(text[start:end])
             elif index < last and starts[index + 1] == end:
@@ -282,11 +326,13 @@ class NameScorer:
     def _token_shape_of(self, word: str) -> Shape | None:
         """Where a name sits in one token and the prior of its shape, if it has a name's shape."""
         entry = self.dictionary.entries.get(word)
-        if self._stopped(word) or word in self.lex.places:
+        if stopped_token(word, self.lex.stop_words, self.lex.given_odds) or word in self.lex.places:
             return None
         if entry is None and len(word) == 3 and word[-1] in SAYING:  # 王益|说: a verb glued to the name
             shape = self._token_shape_of(word[:-1])
             return None if shape is None else shape._replace(length=min(shape.length, 2 - shape.offset))
+        if word.endswith(EPONYM_ENDINGS) and len(word) > MIN_EPONYM and (entry is None or entry[1] in NAME_LIKE_TAGS):
+            return self._eponym(word)
         if entry is not None and entry[1] == PLACE_TAG and len(word) >= 3:
             shape = self._transliterated(word, None)  # 扎加洛: a foreign name the dictionary calls a place
             shapes = (None if shape is None else shape._replace(before_only=True, doubtful=True),
@@ -301,6 +347,17 @@ class NameScorer:
         shapes = [s for s in (self._chinese(word, entry), self._transliterated(word, entry), self._japanese(word),
                               self._familiar(word), self._dictionary_name(word, entry)) if s is not None]
         return max(shapes, key=lambda s: s.prior, default=None)
+
+    def _eponym(self, word: str) -> Shape | None:
+        """`斯坦利杯`, `普利策奖`: a cup or a prize named after a foreign person or a person the
+        dictionary lists (three characters or more); the ending counts as a cue."""
+        name = word[:-1]
+        entry = self.dictionary.entries.get(name)
+        usual = all(ch in self.lex.transliteration for ch in name)  # not 卡萨帝, a brand
+        shape = self._transliterated(name, entry) if usual else self._dictionary_name(name, entry)
+        if shape is None or len(name) < MIN_EPONYM:
+            return None
+        return Shape(0, len(name), shape.prior + self.cue, f"{shape.why}, in 「{word}」, named after a person")
 
     def _doctrine(self, word: str) -> Shape | None:
         """`邓小平理论`: a doctrine the dictionary lists as a personal name, named after a person
@@ -423,9 +480,13 @@ class NameScorer:
         dotted = len(parts) > 1
         letters = "".join(parts)
         usual = sum(ch in self.lex.transliteration for ch in letters)
-        if not all(parts) or len(word) < 2 or not is_han(letters) or usual < len(letters) and (
-                not dotted or usual < DOTTED_USUAL_SHARE * len(letters)):
+        if not all(parts) or len(word) < 2 or not is_han(letters):
             return None
+        if usual < len(letters) and not dotted:
+            return self._mostly_transliterated(word, usual, entry)
+        if usual < DOTTED_USUAL_SHARE * len(letters):  # 买买提·吐尔逊: as often a slogan (乡村·家园)
+            return Shape(0, len(word), self.prior - TRANSLITERATION, f"「{word}」: parts joined by ·, a name after a title",
+                         before_only=True, doubtful=True)
         short = not dotted and len(word) == 2
         prior = self.prior - (TRANSLITERATION if usual < len(letters) else DOTTED if dotted
                               else SHORT_TRANSLITERATION if short else TRANSLITERATION)
@@ -436,6 +497,14 @@ class NameScorer:
         # does not end a name begun in the token before (琼斯 | 说)
         return Shape(0, len(word), prior, f"「{word}」: transliterated foreign name" + (" (joined by ·)" if dotted else ""),
                      tail_risk=short and (entry is None or entry[1] != TRANSLITERATED_NAME_TAG))
+
+    def _mostly_transliterated(self, word: str, usual: int, entry: tuple[int, str] | None) -> Shape | None:
+        """`普密蓬阿杜德`: three or more characters, mostly of transliteration, that the
+        dictionary does not know; weaker than a name of usual characters only, it needs a cue."""
+        if entry is not None or len(word) < 3 or usual < DOTTED_USUAL_SHARE * len(word):
+            return None
+        return Shape(0, len(word), self.prior - TRANSLITERATION - MOSTLY_TRANSLITERATED,
+                     f"「{word}」: mostly transliteration characters", doubtful=True)
 
     def _japanese(self, word: str) -> Shape | None:
         """`村山富市`: a frequent Japanese surname of two or three characters and a two-character
@@ -557,6 +626,9 @@ class NameScorer:
                 if c.score >= THRESHOLD:
                     starts.add(c.start)
                     ends.add(c.end)
+        for i, c in enumerate(ordered):  # 张三、王五、李四: a confirmed name on each side, a cue on each side
+            if c.score < THRESHOLD and all(_listed_sides(text, c, starts, ends)):
+                ordered[i] = c.plus(self.cue, "listed between two confirmed names")
         return ordered
 
     # -------------------------------------------------------------- names written together
@@ -658,6 +730,14 @@ def given_name_odds(lines: Iterable[str], surnames: Set[str]) -> dict[str, float
     return {ch: round(given[ch] / (count + ODDS_SMOOTHING), 4) for ch, count in overall.items()}
 
 
+def stopped_token(word: str, stop_words: Set[str], given_odds: Mapping[str, float]) -> bool:
+    """Whether a token is or begins with a stop word (原, 高度, 周一), except a three-character token
+    whose first two characters are the stop word and whose last is a given-name character (王国栋,
+    党建华: the segmenter kept a name together; 代办制, 智慧化 end in characters names rarely use)."""
+    return any(word[:n] in stop_words for n in range(1, len(word) + 1)
+               if not (n == 2 and len(word) == 3 and given_odds.get(word[2], 0.0) >= LIKELY_GIVEN_ODDS))
+
+
 def _score(value: float) -> float:
     """A score within bounds, rounded so that sums of adjustments compare exactly (0.35 + 0.15)."""
     return round(min(MAX_SCORE, value), 4)
@@ -669,6 +749,17 @@ def _split_dots(word: str) -> list[str]:
     return word.split(NAME_DOTS[0])
 
 
+def _dotted_end(text: str, starts: Sequence[int], ends: Sequence[int], index: int) -> int:
+    """The end of token `index` and the tokens a name dot joins to it (约翰 | ·史密斯, 约翰· |
+    史密斯: the segmenter cut a foreign name at its dot)."""
+    end = ends[index]
+    while index + 1 < len(starts) and starts[index + 1] == end and end < len(text) \
+            and (text[end - 1] in NAME_DOTS or text[end] in NAME_DOTS):
+        index += 1
+        end = ends[index]
+    return end
+
+
 def _any_within(ordered: Sequence[int], low: int, high: int) -> bool:
     """Whether a value of `ordered` lies in [low, high)."""
     index = bisect.bisect_left(ordered, low)
@@ -678,5 +769,10 @@ def _any_within(ordered: Sequence[int], low: int, high: int) -> bool:
 def _listed_next_to(text: str, c: NameCandidate, starts: Set[int], ends: Set[int]) -> bool:
     """Whether a confirmed name (by its `starts` and `ends`) ends one joiner before `c` or starts
     one joiner after it."""
+    return any(_listed_sides(text, c, starts, ends))
+
+
+def _listed_sides(text: str, c: NameCandidate, starts: Set[int], ends: Set[int]) -> tuple[bool, bool]:
+    """Whether a confirmed name ends one joiner before `c`, and whether one starts one joiner after it."""
     before = c.start > 0 and text[c.start - 1] in ENUMERATION_JOINERS and c.start - 1 in ends
-    return before or (c.end < len(text) and text[c.end] in ENUMERATION_JOINERS and c.end + 1 in starts)
+    return before, c.end < len(text) and text[c.end] in ENUMERATION_JOINERS and c.end + 1 in starts
