@@ -501,7 +501,8 @@ class NameScorer:
     def _mostly_transliterated(self, word: str, usual: int, entry: tuple[int, str] | None) -> Shape | None:
         """`普密蓬阿杜德`: three or more characters, mostly of transliteration, that the
         dictionary does not know; weaker than a name of usual characters only, it needs a cue."""
-        if entry is not None or len(word) < 3 or usual < DOTTED_USUAL_SHARE * len(word):
+        if entry is not None or len(word) < 3 or usual < DOTTED_USUAL_SHARE * len(word) \
+                or word.endswith(DOCTRINE_ENDINGS):  # 马克思列宁主义: a doctrine, not a name
             return None
         return Shape(0, len(word), self.prior - TRANSLITERATION - MOSTLY_TRANSLITERATED,
                      f"「{word}」: mostly transliteration characters", doubtful=True)
