@@ -23,6 +23,8 @@ from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
 
+import ahocorasick
+
 from redact.common_words import PROPER_NOUN_TAGS, common_words, is_han
 from redact.findings import Finding
 from redact.recognizers.base import TokenBounds
@@ -144,7 +146,7 @@ class LocalityModel:
         self.stop_words = frozenset(read_list(Path(rule.stop_file))) if rule.stop_file else frozenset()
         self._home_matchers: dict[str, TermMatcher] = {}
         self.prefecture_abbreviations = _prefecture_abbreviations(rule.abbreviations_file)
-        self._abbreviation_patterns: dict[str, tuple[dict[str, AbbreviationReason], re.Pattern[str] | None]] = {}
+        self._abbreviation_patterns: dict[str, tuple[dict[str, AbbreviationReason], ahocorasick.Automaton | None]] = {}
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
               known: Locality | None = None, inert: frozenset[int] = frozenset()
@@ -284,13 +286,12 @@ class LocalityModel:
         """Two-character abbreviations built from home names, when not a common word:
         `双梅` = 双彩乡 + 梅渚镇 (two townships), `椒北` = the north of 椒江 (county + direction),
         `余慈` = 余姚 + 慈溪 (two counties, one of them home: a whole token only)."""
-        abbreviations, pattern = self._abbreviation_pattern(locality.path)
-        if pattern is None:
+        abbreviations, automaton = self._abbreviation_pattern(locality.path)
+        if automaton is None:
             return []
         found = []
-        for match in pattern.finditer(text):
-            start, abbreviation = match.start(), match.group(1)
-            end = start + len(abbreviation)
+        for last, abbreviation in automaton.iter(text):
+            start, end = last - len(abbreviation) + 1, last + 1
             reason, whole_token = abbreviations[abbreviation]
             if bounds.is_start(start) and (not whole_token or bounds.token_at(start) == (start, end)):
                 found.append(self._finding(text, start, end, self.settings.abbreviation_score,
@@ -313,15 +314,19 @@ class LocalityModel:
                                            f"a quoted brand opening with {word[0]}, the abbreviation of {prefecture}"))
         return found
 
-    def _abbreviation_pattern(self, path: str) -> tuple[dict[str, AbbreviationReason], re.Pattern[str] | None]:
-        """The abbreviations of a locality with their reasons, and one pattern finding them all
+    def _abbreviation_pattern(self, path: str) -> tuple[dict[str, AbbreviationReason], ahocorasick.Automaton | None]:
+        """The abbreviations of a locality with their reasons, and one automaton finding them all
         (overlapping ones too), built once per locality."""
         cached = self._abbreviation_patterns.get(path)
         if cached is None:
             reasons = self._abbreviation_reasons(path)
-            alternatives = "|".join(map(re.escape, sorted(reasons, key=lambda a: (-len(a), a))))
-            cached = self._abbreviation_patterns[path] = (
-                reasons, re.compile(f"(?=({alternatives}))") if reasons else None)
+            automaton = None
+            if reasons:
+                automaton = ahocorasick.Automaton()
+                for abbreviation in sorted(reasons):
+                    automaton.add_word(abbreviation, abbreviation)
+                automaton.make_automaton()
+            cached = self._abbreviation_patterns[path] = (reasons, automaton)
         return cached
 
     def _abbreviation_reasons(self, path: str) -> dict[str, AbbreviationReason]:
