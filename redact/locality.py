@@ -27,7 +27,7 @@ import ahocorasick
 
 from redact.common_words import PROPER_NOUN_TAGS, common_words, is_han
 from redact.findings import Finding
-from redact.recognizers.base import TokenBounds
+from redact.recognizers.base import QUOTE_PAIRS, TokenBounds
 from redact.recognizers.lexicon import (Entry, GazetteerRow, TermMatcher, leftmost_longest, read_abbreviations,
                                         read_gazetteer)
 from redact.rules import GazetteerRule, read_list
@@ -46,7 +46,7 @@ PREFECTURE_DEPTH = 2
 MUNICIPALITIES = frozenset({"北京市", "天津市", "上海市", "重庆市"})
 SEPARATORS = "、·-－—/／至"
 # An opening quotation mark (where a brand name starts).
-QUOTED_WORD = re.compile("[“‘「『]")
+QUOTED_WORD = re.compile(f"[{''.join(QUOTE_PAIRS)}]")
 # Conjunctions that join two places with the same kind of generic suffix (XX路和檀和线).
 CONJUNCTIONS = ("和", "与", "及")
 DIRECTIONS = "东南西北"

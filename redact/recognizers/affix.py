@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from redact.common_words import common_words, is_han
-from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds
+from redact.recognizers.base import QUOTE_PAIRS, Candidate, RuleRecognizer, TokenBounds
 from redact.rules import AffixRule, read_list
 
 PLACEHOLDER_CHARS = set("Xx")
@@ -19,8 +19,8 @@ PLACEHOLDER_CHARS = set("Xx")
 # one (有的|街道); 地 (uv) does (林地村).
 PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
 STOP_PREFIX = "stop-listed prefix"
-OPENING_QUOTES = "“‘「『\"'"
-CLOSING_QUOTES = "”’」』\"'"
+OPENING_QUOTES = "".join(QUOTE_PAIRS) + "\"'"
+CLOSING_QUOTES = "".join(QUOTE_PAIRS.values()) + "\"'"
 
 
 class AffixRecognizer(RuleRecognizer):

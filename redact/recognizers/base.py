@@ -43,6 +43,9 @@ class Candidate:
     kept: str | None = None  # why the span is recognised but never masked
 
 
+# Chinese quotation marks, opening → closing: a quoted phrase is a name, a brand or a slogan.
+QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+
 # What str.split() splits on (str.isspace), as code points; SPACE is the one spaCy attaches to a word.
 WHITESPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
 SPACE = ord(" ")

@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from redact.common_words import VERY_FREQUENT_WORD, common_words, is_han
-from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
+from redact.recognizers.base import QUOTE_PAIRS, Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.recognizers.lexicon import Entry, TermMatcher, division_names
 from redact.rules import OrganisationRule, read_list
 
@@ -85,7 +85,7 @@ BODY_ENDINGS = ("局", "委", "办", "部", "厅", "院", "所", "站", "中心"
 LIST_END = "等"
 MAX_TITLE = 12  # characters inside 《》 before a publication word
 # Closing → opening quotation marks: a quoted name right before the suffix (“红双喜”公司, 『花儿』队).
-QUOTES = {"”": "“", "’": "‘", "』": "『", "」": "「", "\"": "\""}
+QUOTES = {closing: opening for opening, closing in QUOTE_PAIRS.items()} | {"\"": "\""}
 MAX_QUOTED = 8
 SHORT_NAME = 2  # a national name this long must end a token, even before a title
 TITLE_CHAR = "长"  # 外交部|长
