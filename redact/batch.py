@@ -32,11 +32,11 @@ from redact.findings import BATCH_ORIGIN, Finding
 from redact.inputs import Job, check_output_dir, collect_jobs
 from redact.manifest import Manifest, entities_digest, settings_fingerprint, sha256_file
 from redact.progress import BatchProgress, NullProgress
-from redact.resolve import MIN_PROPAGATED_LENGTH
+from redact.resolve import MIN_PROPAGATED_LENGTH, is_ordinary_word_entity
 from redact.rules import RuleSet, decisions_file, load_rules
 
 if TYPE_CHECKING:
-    from redact.pipeline import Redaction, Redactor
+    from redact.pipeline import Redactor
     from redact.report.json_report import Failure
 
 # What is shared across the files of a batch: the labels `resolve.propagate` carries within one
@@ -183,15 +183,18 @@ def mask_file(index: int, job: Job, outdir: Path, batch: tuple[Finding, ...] = (
         return Outcome(index, error=exc.reason)
     except Exception as exc:  # a bug or a resource problem in one file must not stop the others
         return Outcome(index, error=f"unexpected error: {type(exc).__name__}: {exc}")
-    return Outcome(index, entry, None, document.text, redaction.masked_text, own_entities(redaction),
+    return Outcome(index, entry, None, document.text, redaction.masked_text, own_entities(redaction.masked),
                    sha256_file(destination) or "")
 
 
-def own_entities(redaction: Redaction) -> tuple[Finding, ...]:
-    """The entities a document contributes to the batch: first mention of each masked surface."""
+def own_entities(masked: Iterable[Finding]) -> tuple[Finding, ...]:
+    """The entities a document contributes to the batch: first mention of each masked surface,
+    except a surface spelled like a frequent ordinary word (民生 of 民生科技), which would be
+    masked nowhere else and would only send other files to phase 2."""
     entities: dict[str, Finding] = {}
-    for finding in redaction.masked:
-        if finding.label in BATCH_LABELS and finding.length >= MIN_BATCH_LENGTH and finding.origin != BATCH_ORIGIN:
+    for finding in masked:
+        if finding.label in BATCH_LABELS and finding.length >= MIN_BATCH_LENGTH and finding.origin != BATCH_ORIGIN \
+                and not is_ordinary_word_entity(finding.text):
             entities.setdefault(finding.text, finding)
     return tuple(entities.values())
 

@@ -113,9 +113,9 @@ def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], 
     return sorted(chosen, key=lambda f: f.start), rejected
 
 
-def _ordinary_word(word: str) -> bool:
+def is_ordinary_word_entity(word: str) -> bool:
     """A frequent ordinary word (民生, 452 uses in the dictionary; not 永丰, 43), more often the word
-    itself than the name."""
+    itself than the name: masked again only in its own context, never lent to another file."""
     return common_words().is_frequent_word(word)
 
 
@@ -185,7 +185,7 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
             continue
         if first.text in settings.allow_terms or cuts_a_word(text, start, end):
             continue
-        if _ordinary_word(first.text) and not (text[end:end + 1] in followers.get(first.text, ())
+        if is_ordinary_word_entity(first.text) and not (text[end:end + 1] in followers.get(first.text, ())
                                                and is_han(text[end:end + 1])):
             continue  # of an entity borrowed from another file, the context is unknown
         if first.text in borrowed:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from redact.batch import EntityIndex, Outcome, Summary, Workers, batch_entity_set, masked_from_entry
+from redact.batch import EntityIndex, Outcome, Summary, Workers, batch_entity_set, masked_from_entry, own_entities
 from redact.cli import main
 from redact.findings import Finding
 from redact.inputs import Job
@@ -38,6 +39,14 @@ def test_batch_entities_come_from_the_first_file_in_source_order() -> None:
     assert entities["沙溪"].origin == "batch"
     assert entities["沙溪"].reason == "masked in another file of the batch: a.txt"
     assert entities["回山"].reason.endswith("b.txt")
+
+
+def test_a_file_lends_its_entities_but_not_those_spelled_like_ordinary_words() -> None:
+    text = "民生科技入驻永丰片区，沙溪镇、沙溪村"
+    second = text.index("沙溪村")
+    masked = (replace(place(text, "民生"), label="ORG"), place(text, "永丰"), place(text, "沙溪"),
+              replace(place(text, "沙溪"), start=second, end=second + 2))
+    assert [f.text for f in own_entities(masked)] == ["永丰", "沙溪"]  # 民生: 452 uses in the dictionary
 
 
 def test_entity_index_finds_unmasked_mentions_of_other_files_entities_only() -> None:
