@@ -304,6 +304,12 @@ def test_gazetteer(gazetteer, words, expected):
     assert spans(gazetteer(), words) == expected
 
 
+def test_gazetteer_full_name_whose_suffix_starts_a_word_stands_for_its_short_form(gazetteer):
+    recognizer = gazetteer(keep_suffixes=("县", "乡", "镇"))
+    assert spans(recognizer, ["新昌县", "长", "说"]) == ["新昌"]  # 新昌|县长
+    assert spans(recognizer, ["东乡", "村"]) == []  # 东|乡村: the short form 东 is no entry
+
+
 def test_gazetteer_short_form_with_an_attached_word(gazetteer):
     recognizer = gazetteer(attached_words=("人", "籍"))
     assert spans(recognizer, ["沙溪人", "说"]) == ["沙溪"]

@@ -430,13 +430,21 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
-        """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name."""
+        """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name;
+        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长."""
         dictionary = common_words()
         for candidate in super().candidates(text, bounds):
             suffix_end = self._suffix_end(text, candidate)
             if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
+                yield from self._short_form(text, candidate)
                 continue
             yield candidate
+
+    def _short_form(self, text: str, candidate: Candidate) -> Iterator[Candidate]:
+        entry = self.matcher.entries.get(text[candidate.start:candidate.end])
+        if entry is not None:
+            yield Candidate(candidate.start, candidate.start + entry.core_length, entry.score, entry.reason,
+                            evidence=entry.evidence, kept=entry.kept)
 
     def _ends_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
         """As for any lexicon, but a word made of a short form and an attached word must be no
