@@ -9,15 +9,18 @@ home county (or prefecture) is the division with the most support. Then:
 - two-character abbreviations of two home townships (`双梅` = 双彩乡 + 梅渚镇), or of the home
   county and another county of its prefecture (`余慈` = 余姚 + 慈溪), are found;
 - a quoted brand opening with the home prefecture's one-character abbreviation (“甬上红领”, 甬 =
-  宁波) names the place;
-- unknown names listed together with a confirmed place (`下岩贝-金山上、梅棠雅集`) are places too.
+  宁波) names the place, and so does a word unknown to the dictionary that holds a character
+  found only in the home townships' names (`艺碶` where 新碶 and 大碶 are home townships);
+- unknown names listed together with a confirmed place (`下岩贝-金山上、梅棠雅集`) are places too,
+  and so are those chained to one, as an address runs from the larger place to the smaller
+  (`凤洋社漕头李区块`, `渡头洋河滨公园`).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import permutations
@@ -30,7 +33,7 @@ from redact.findings import Finding
 from redact.recognizers.base import QUOTE_PAIRS, TokenBounds
 from redact.recognizers.lexicon import (Entry, GazetteerRow, TermMatcher, leftmost_longest, read_abbreviations,
                                         read_gazetteer)
-from redact.rules import GazetteerRule, read_list
+from redact.rules import GazetteerRule, LocalitySettings, read_list
 from redact.sections import document_spans
 
 # A locality needs at least this much support (distinct names, each weighted by how many
@@ -61,13 +64,19 @@ NAME_TAGS = frozenset({"ns", "nz"})
 RARE_NAME = 100
 SIBLING_STOPS = ("等", "片区", "和", "及", "与", "两", "各", "的", "村", "镇", "乡")
 SIBLING_LENGTHS = range(2, 5)
+CHAIN_LENGTHS = range(2, 5)
+LIST_END = "等"
 RECOGNIZER = "LocalityInference"
 # Characters that make an abbreviation read as ordinary prose (前三季度, 上下联动).
 NON_NAME_TAGS = frozenset({"m", "f", "p", "c", "u", "d", "r", "q"})
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "d", "r"})
 UNIT_TAGS = frozenset({"m", "q"})
+# Verbs, adverbs and adjectives: a word that describes (改造, 提升, 新) is no part of a chained name.
+DESCRIBING_TAGS = frozenset({"v", "vn", "vd", "d", "a", "ad", "an"})
 # An abbreviation's reason, and whether it counts only as a whole token.
 AbbreviationReason = tuple[str, bool]
+# A character the dictionary barely knows (碶, 岙, 堍): in a home name, it marks a local coinage.
+RARE_CHAR = 30
 OFFICE_ENDINGS = ("局", "厅", "委", "办", "部", "站", "所", "院", "处", "科", "队", "中心", "公司")
 
 
@@ -147,6 +156,7 @@ class LocalityModel:
         self._home_matchers: dict[str, TermMatcher] = {}
         self.prefecture_abbreviations = _prefecture_abbreviations(rule.abbreviations_file)
         self._abbreviation_patterns: dict[str, tuple[dict[str, AbbreviationReason], ahocorasick.Automaton | None]] = {}
+        self._rare_char_patterns: dict[str, re.Pattern[str] | None] = {}
 
     def apply(self, findings: Sequence[Finding], text: str, bounds: TokenBounds,
               known: Locality | None = None, inert: frozenset[int] = frozenset()
@@ -170,14 +180,16 @@ class LocalityModel:
             if locality.path not in home_names:
                 home_names[locality.path] = self._home_names(locality, text, bounds)
             adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
-        adjusted += list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
-                                         self.settings.generic_after, self.stop_words, inert))
+        siblings = list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
+                                        self.settings.generic_after, self.stop_words, inert))
+        chained = list(chained_places(adjusted, text, bounds, self.settings, self.stop_words, inert))
+        adjusted += siblings + chained
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
 
     def _home_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """The home area's own names and abbreviations anywhere in `text`."""
         return self._local_names(locality, text, bounds) + self._abbreviations(locality, text, bounds) \
-            + self._quoted_brands(locality, text, bounds)
+            + self._quoted_brands(locality, text, bounds) + self._local_coinages(locality, text, bounds)
 
     def _rescore(self, finding: Finding, locality: Locality, text: str) -> Finding:
         """Home places become near-certain; a far short form is demoted unless it is distinctive
@@ -314,6 +326,38 @@ class LocalityModel:
                                            f"a quoted brand opening with {word[0]}, the abbreviation of {prefecture}"))
         return found
 
+    def _local_coinages(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
+        """Words unknown to the dictionary that hold a character it barely knows, found in the
+        names of the home townships (艺碶 where 新碶 and 大碶 are home townships): a local coinage.
+        A word ending in a generic word (垟坑村) is the place rules' business."""
+        pattern = self._rare_char_pattern(locality.path)
+        found: list[Finding] = []
+        seen: set[tuple[int, int]] = set()
+        for match in pattern.finditer(text) if pattern else ():
+            token = bounds.token_at(match.start())
+            if token is None or token in seen:
+                continue
+            seen.add(token)
+            word = text[token[0]:token[1]]
+            if len(word) in SIBLING_LENGTHS and is_han(word) and word not in common_words().entries \
+                    and word not in self.stop_words \
+                    and not word.endswith((*self.settings.generic_after, *self.rule.keep_suffixes)):
+                found.append(self._finding(text, token[0], token[1], self.settings.abbreviation_score,
+                                           f"a word unknown to the dictionary with 「{match.group()}」, a character "
+                                           f"of the names of {locality.path}"))
+        return found
+
+    def _rare_char_pattern(self, path: str) -> re.Pattern[str] | None:
+        """A pattern of the rare characters of the home townships' names, built once per locality."""
+        if path not in self._rare_char_patterns:
+            entries = common_words().entries
+            townships = [row for row in self.divisions.get(_area(path, COUNTY_DEPTH) or "", [])
+                         if row.level == "township"]
+            chars = sorted({char for row in townships for char in row.name
+                            if is_han(char) and entries.get(char, (0, ""))[0] < RARE_CHAR})
+            self._rare_char_patterns[path] = re.compile(f"[{''.join(chars)}]") if chars else None
+        return self._rare_char_patterns[path]
+
     def _abbreviation_pattern(self, path: str) -> tuple[dict[str, AbbreviationReason], ahocorasick.Automaton | None]:
         """The abbreviations of a locality with their reasons, and one automaton finding them all
         (overlapping ones too), built once per locality."""
@@ -395,10 +439,7 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
     (`XX大道、北大路、解放街`), the items' names are places even when they are common words; the
     suffix stays outside the finding. A conjunction joins two suffixed places (`XX路和檀和线`): the
     item after it is one token with a generic suffix."""
-    confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5 and not _names_no_division(f)]
-    placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
-                            "an existing placeholder") for m in PLACEHOLDER.finditer(text)
-                    if m.start() not in inert and not _before_unit(text, m.end())]
+    confident, placeholders = _anchors(findings, text, inert)
     known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
     leading, trailing = _suffix_patterns(tuple(suffixes))
     queue = sorted(confident + placeholders, key=lambda f: (f.start, f.end))
@@ -424,6 +465,92 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
             known.add((start, end))
             queue.append(sibling)
             yield sibling
+
+
+def chained_places(findings: Sequence[Finding], text: str, bounds: TokenBounds, settings: LocalitySettings,
+                   stop_words: frozenset[str] = frozenset(), inert: frozenset[int] = frozenset()
+                   ) -> Iterable[Finding]:
+    """Unknown names chained to a confident place or a placeholder, as an address runs from the
+    larger place to the smaller: a smaller place right after it (and its admin word), before a
+    word for a plot or a village (`凤洋社漕头李区块`, `星阳徐姓屋等地块`, `XX乡金宝银宝传统村落`), and
+    a larger one, one token, right before a place written with its generic word (`渡头洋河滨公园`)."""
+    confident, placeholders = _anchors(findings, text, inert)
+    known = {(f.start, f.end) for f in confident}
+    leading, _ = _suffix_patterns(settings.generic_after)
+    for anchor in sorted(confident + placeholders, key=lambda f: (f.start, f.end)):
+        smaller = _smaller_place(text, bounds, anchor.end, settings.chain_links, settings.chain_plots)
+        generic = leading.match(text, anchor.end) if leading else None
+        larger = _larger_place(bounds, anchor.start, text, settings.chain_finals) if generic else None
+        for span, reason in ((smaller, f"a place inside 「{anchor.text}」, written right after it"),
+                             (larger, f"the place holding 「{anchor.text}{generic.group() if generic else ''}」, "
+                                      f"written right before it")):
+            if span is None or span in known or not _is_chained_name(text, bounds, *span, stop_words):
+                continue
+            known.add(span)
+            rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
+            yield Finding(span[0], span[1], text[span[0]:span[1]], "PLACE", rule_id, RECOGNIZER, settings.sibling_score,
+                          reason)
+
+
+def _anchors(findings: Sequence[Finding], text: str, inert: frozenset[int]) -> tuple[list[Finding], list[Finding]]:
+    """The confident local places, and the placeholders that may stand for places (not for a
+    figure, nor for a person masked earlier: `inert`)."""
+    confident = [f for f in findings if f.label == "PLACE" and f.score >= 0.5 and not _names_no_division(f)]
+    placeholders = [Finding(m.start(), m.end(), m.group(), "PLACE", "existing-placeholder", RECOGNIZER, 1.0,
+                            "an existing placeholder") for m in PLACEHOLDER.finditer(text)
+                    if m.start() not in inert and not _before_unit(text, m.end())]
+    return confident, placeholders
+
+
+def _smaller_place(text: str, bounds: TokenBounds, end: int, links: Sequence[str], plots: Sequence[str]
+                   ) -> tuple[int, int] | None:
+    """The words after a place and its admin word (`links`) up to a word for a plot or a village,
+    `等` allowed before it (星阳|徐姓屋|等地块)."""
+    link = next((word for word in sorted(links, key=len, reverse=True) if text.startswith(word, end)), "")
+    start = end + len(link)
+    if not plots or not bounds.is_start(start):
+        return None
+    for stop in range(start + min(CHAIN_LENGTHS), start + max(CHAIN_LENGTHS) + 1):
+        after = stop + len(LIST_END) if text.startswith(LIST_END, stop) else stop
+        if bounds.is_start(stop) and text.startswith(tuple(plots), after):
+            return start, stop
+    return None
+
+
+def _larger_place(bounds: TokenBounds, start: int, text: str, finals: str) -> tuple[int, int] | None:
+    """The token that ends right before a place, when it ends like a village name (渡头洋)."""
+    token = bounds.token_before(start)
+    if token and token[1] - token[0] in CHAIN_LENGTHS and text[token[1] - 1] in finals:
+        return token
+    return None
+
+
+def _is_chained_name(text: str, bounds: TokenBounds, start: int, end: int, stop_words: frozenset[str]) -> bool:
+    """A name unknown to the dictionary, opening with no grammatical word, that holds a word the
+    segmenter found and the dictionary does not know, other than two verbs, and no verb, adverb or
+    adjective the dictionary knows (漕头|李, 徐|姓屋; not 征迁, 提质|改造 or 老城)."""
+    name = text[start:end]
+    dictionary = common_words()
+    particle = dictionary.entries.get(name[:1], (0, ""))[1].startswith("u")  # 的, 了
+    if not is_han(name) or name in stop_words or name in dictionary.entries or particle \
+            or dictionary.starts_with_grammatical_word(name):
+        return False
+    words = [text[s:e] for s, e in _tokens(bounds, start, end)]
+    return any(map(_unknown_noun, words)) \
+        and not any(dictionary.entries.get(word, (0, ""))[1] in DESCRIBING_TAGS for word in words)
+
+
+def _unknown_noun(word: str) -> bool:
+    """A word of two characters or more unknown to the dictionary, not made of verbs (征迁)."""
+    entries = common_words().entries
+    return len(word) >= 2 and word not in entries and not all(entries.get(c, (0, ""))[1] == "v" for c in word)
+
+
+def _tokens(bounds: TokenBounds, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """The tokens from `start` that end by `end`."""
+    while start < end and (token := bounds.token_at(start)) is not None and token[1] <= end:
+        yield token
+        start = token[1]
 
 
 @lru_cache(maxsize=4)

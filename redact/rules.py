@@ -85,6 +85,19 @@ class LocalitySettings(_Strict):
     abbreviation_score: Annotated[float, Field(ge=0, le=1)] = 0.7
     sibling_score: Annotated[float, Field(ge=0, le=1)] = 0.7
     generic_after: tuple[str, ...] = ()
+    # A smaller place written right after its place (凤洋社|漕头李|区块): the words that may close
+    # the place (社, 村), and the words for a plot or a village that close the smaller one.
+    chain_links: tuple[str, ...] = ()
+    chain_plots: tuple[str, ...] = ()
+    # A larger place written right before a place (渡头洋|河滨公园) ends in one of these characters.
+    chain_finals: str = ""
+
+
+class RenamedSuffixes(_Strict):
+    """The generic suffixes the divisions of one level bore over the years (counties: 县, 市, 区)."""
+
+    level: Literal["county", "township"]
+    suffixes: tuple[str, ...]
 
 
 class GazetteerRule(_Rule):
@@ -104,6 +117,11 @@ class GazetteerRule(_Rule):
     attached_words: tuple[str, ...] = ()
     # Generic words that end a division's own name and stay visible too (人民路街道 → XX路街道).
     street_suffixes: tuple[str, ...] = ()
+    # A division's short form with another suffix its level bore names it too (澄海市 = 澄海区).
+    renamed_suffixes: tuple[RenamedSuffixes, ...] = ()
+    # Counties named by one character (歙县, 芒市) count with these suffixes, unless the character
+    # is a frequent word of its own (和县, 新县).
+    one_character_suffixes: tuple[str, ...] = ()
 
 
 class OrdinaryWordNames(_Strict):
@@ -113,6 +131,9 @@ class OrdinaryWordNames(_Strict):
     suffixes: tuple[str, ...]
     after: tuple[str, ...] = ()  # 宝丰路|交通分流, 敦睦路|（…）
     before: tuple[str, ...] = ()  # 位于|胜利街
+    # Districts named after their street (和平路片区): right after the suffix, they make even a
+    # stop-listed word a street's name, and the segmenter may glue the suffix to them (和平|路片区).
+    districts: tuple[str, ...] = ()
     score: Annotated[float, Field(ge=0, le=1)] = 0.6
 
 

@@ -135,3 +135,12 @@ def test_place_abbreviations() -> None:
     provinces = {(a, n) for a, n, level, _ in rows if level == "province"}
     assert {("京", "北京"), ("沪", "上海"), ("浙", "浙江"), ("粤", "广东"), ("港", "香港"), ("台", "台湾")} <= provinces
     assert len({n for _, n in provinces}) == 34
+
+
+def test_province_abbreviations_before_words_of_origin() -> None:
+    """湘籍, 皖商, 川军: a province's abbreviation before a word of origin names it, except the characters
+    that first name something else or are words of their own (蒙 = 蒙古, 桂花, 藏 = to hide)."""
+    rows = [line.split("\t") for line in read_entries("place_abbreviations.tsv")]
+    after = {a for a, _, level, where in rows if level == "province" and "after" in where.split(",")}
+    assert set("冀晋辽苏浙皖闽赣豫鄂湘粤琼川黔滇陕陇") <= after
+    assert not set("蒙桂藏") & after

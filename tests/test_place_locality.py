@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from redact.findings import Finding
-from redact.locality import Locality, LocalityModel, infer_locality, listed_siblings
+from redact.locality import Locality, LocalityModel, chained_places, infer_locality, listed_siblings
 from redact.recognizers.base import TokenBounds
 from redact.rules import GazetteerRule, LocalitySettings
 
@@ -49,6 +49,18 @@ def model(tmp_path_factory) -> LocalityModel:
                          levels=("prefecture", "county", "township"), score=0.9, short_score=0.7,
                          keep_suffixes=("市", "区", "街道"), locality=settings,
                          abbreviations_file=str(root / "abbreviations.tsv"))
+    return LocalityModel(rule)
+
+
+@pytest.fixture(scope="module")
+def sluice_model(tmp_path_factory) -> LocalityModel:
+    """A home county with a township named by a character the dictionary barely knows (碶)."""
+    root = tmp_path_factory.mktemp("sluices")
+    rows = [*DIVISIONS, f"新碶街道\t新碶\ttownship\t{JIAOJIANG}"]
+    (root / "divisions.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rule = GazetteerRule(id="division-gazetteer", kind="gazetteer", label="PLACE", file=str(root / "divisions.tsv"),
+                         levels=("prefecture", "county", "township"), score=0.9, short_score=0.7,
+                         keep_suffixes=("市", "区", "街道", "村"), locality=LocalitySettings(generic_after=("路",)))
     return LocalityModel(rule)
 
 
@@ -193,6 +205,18 @@ def test_a_quoted_brand_opening_with_the_home_prefecture_abbreviation(model, wor
     assert [f.text for f in adjusted if f.text not in ("椒江", "下陈")] == expected
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["椒江", "下陈", "建成", "艺碶", "文化", "空间"], ["艺碶"]),  # 碶 of the home township 新碶
+    (["椒江", "下陈", "建成", "艺术", "空间"], []),
+    (["椒江", "下陈", "推进", "贝碶村", "改造"], []),  # a place with its suffix: the place rules'
+])
+def test_a_local_coinage_with_a_rare_character_of_a_home_township(sluice_model, words, expected):
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    _, adjusted = sluice_model.apply(findings, text, bounds(words))
+    assert [f.text for f in adjusted if f.text not in ("椒江", "下陈")] == expected
+
+
 def test_other_rules_findings_are_not_rescored(model):
     words = ["椒江", "下陈", "美方"]
     text = "".join(words)
@@ -253,6 +277,45 @@ def test_countries_and_provinces_anchor_no_siblings():
     local = Finding(0, 2, "椒江", "PLACE", "division-gazetteer", "GazetteerRecognizer", 0.9, "r",
                     evidence=(JIAOJIANG,))
     assert sibling_texts(["椒江", "、", "梅棠雅集", "等"], [local]) == ["梅棠雅集"]
+
+
+CHAIN = LocalitySettings(generic_after=("公园", "路", "社", "村", "乡"), chain_links=("社", "村", "乡", "镇"),
+                         chain_plots=("区块", "地块", "传统村落", "村落"), chain_finals="洋塘", sibling_score=0.7)
+
+
+def chained_texts(words: list[str], findings: list[Finding] = ()) -> list[str]:
+    text = "".join(words)
+    return sorted(f.text for f in chained_places(list(findings), text, bounds(words), CHAIN))
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    # an unknown name after a place and its admin word, before a word for a plot or a village
+    (["部分", "XX社", "漕头", "李", "区块", "征迁"], ["漕头李"]),
+    (["xx乡", "金宝", "银宝", "传统", "村落"], ["金宝银宝"]),
+    (["启动", "XX", "徐", "姓屋", "等", "地块", "改造"], ["徐姓屋"]),
+    # ordinary words, a verb of two verbs, or a grammatical word there are no name
+    (["XX村", "老城", "区块"], []),
+    (["XX村", "土地", "整治", "地块"], []),
+    (["XX村", "征迁", "地块"], []),
+    (["XX镇", "提质", "改造", "片区"], []),
+    (["XX镇", "的", "漕头", "区块"], []),
+    (["XX社", "漕头", "李", "的", "工作"], []),
+    # the place holding another one, right before it: one unknown token ending like a village name
+    (["建设", "渡头洋", "XX", "公园", "樱花园"], ["渡头洋"]),
+    (["建设", "渡头洋", "XX", "樱花园"], []),
+    (["血洒", "XX", "路"], []),
+    (["改造", "池塘", "XX", "公园"], []),
+])
+def test_chained_places(words, expected):
+    assert chained_texts(words) == expected
+
+
+def test_a_chain_hangs_on_a_confident_local_place():
+    words = ["有序", "启动", "星阳", "徐", "姓屋", "等", "地块"]
+    home = Finding(4, 6, "星阳", "PLACE", "division-gazetteer-locality", "LocalityInference", 0.85, "r",
+                   evidence=(f"{JIAOJIANG}/下陈街道/星阳村",))
+    assert chained_texts(words, [home]) == ["徐姓屋"]
+    assert chained_texts(words, [Finding(4, 6, "星阳", "PLACE", "division-gazetteer", "G", 0.4, "r")]) == []
 
 
 def test_locality_share_defaults_to_a_local_document():

@@ -47,6 +47,12 @@ def test_weak_placeholders_are_those_of_persons_and_of_names_borrowed_from_the_b
     # a county short form that is an ordinary word, made a place by its context
     ("组织干部赴平遥古城参观学习。", "组织干部赴XX古城参观学习。"),
     ("道路平遥，风景优美。", "道路平遥，风景优美。"),
+    # a place chained to another one: the smaller after it, the larger before it
+    ("部分地块群众拆迁意愿不强，XX社漕头李区块征迁项目丈量率达标。", "部分地块群众拆迁意愿不强，XX社XX区块征迁项目丈量率达标。"),
+    ("xx乡金宝银宝传统村落创成AA级景区。", "xx乡XX传统村落创成AA级景区。"),
+    ("二是建设渡头洋河滨公园樱花园。", "二是建设XXXX公园樱花园。"),
+    # a district named after its street, even one named by an ordinary word
+    ("在和平路片区改造中进行试点。", "在XX路片区改造中进行试点。"),
 ])
 def test_places_in_context(redactor_factory, text, masked):
     assert redact(redactor_factory, text).masked_text == masked

@@ -228,6 +228,16 @@ def test_place_derived_phrases(words, expected):
     # the dictionary
     (["推进", "镇小路", "等", "积水", "区域"], ["镇小"]),
     (["推进", "镇小路", "建设"], []),
+    # a district named after its street makes even a stop-listed word a street's name, when the
+    # segmenter glues the suffix to the district word too; not in quotation marks or after a pronoun
+    (["在", "和平", "路片区", "改造"], ["和平"]),
+    (["在", "和平路", "片区", "改造"], ["和平"]),
+    (["在", "胜利", "街", "地块", "改造"], ["胜利"]),
+    (["打造", "“", "和平路", "片区", "”"], []),
+    (["改造", "这些", "路片区"], []),
+    (["在", "和平", "路片", "改造"], []),
+    # nor a very frequent word that jieba tags as a name: each of its mentions would be masked
+    (["在", "文明", "路片区", "改造"], []),
 ])
 def test_streets_named_by_ordinary_words(landmarks, words, expected):
     assert spans(landmarks, words) == expected

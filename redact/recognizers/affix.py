@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from redact.common_words import common_words, is_han
+from redact.common_words import GRAMMATICAL_TAGS, common_words, is_han
 from redact.recognizers.base import QUOTE_PAIRS, Candidate, RuleRecognizer, TokenBounds
 from redact.rules import AffixRule, read_list
 
@@ -19,6 +19,7 @@ PLACEHOLDER_CHARS = set("Xx")
 # one (有的|街道); 地 (uv) does (林地村).
 PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
 STOP_PREFIX = "stop-listed prefix"
+STOP_LISTED = "stop-listed"
 OPENING_QUOTES = "".join(QUOTE_PAIRS) + "\"'"
 CLOSING_QUOTES = "".join(QUOTE_PAIRS.values()) + "\"'"
 
@@ -43,6 +44,11 @@ class AffixRecognizer(RuleRecognizer):
                 continue
             core, suffix = text[core_start:suffix_start], match.group()
             rejection = self._rejection(core, suffix)
+            if rejection in (None, STOP_LISTED, STOP_PREFIX) \
+                    and (why := self._district_named_after(text, bounds, core_start, suffix_start, suffix_end)):
+                yield Candidate(core_start, suffix_start, self.rule.ordinary_word_names.score,  # type: ignore[union-attr]
+                                why)
+                continue
             if rejection == STOP_PREFIX and self.dictionary and core not in self.dictionary.entries \
                     and (why := self._named_in_context(text, bounds, core_start, suffix_start, suffix_end,
                                                        context_only=True)):
@@ -57,10 +63,11 @@ class AffixRecognizer(RuleRecognizer):
                                 why)
 
     def _suffix_stands_alone(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
-        """The suffix must close a token (so 镇 in 镇长 or 村 in 村民 is not a suffix)."""
+        """The suffix must close a token (so 镇 in 镇长 or 村 in 村民 is not a suffix), or open one
+        that the segmenter glued to a district word (和平|路片区)."""
         if any(text.startswith(follow, end) for follow in self.rule.stop_follow):
             return False
-        return bounds.is_end(end) or end == len(text)
+        return bounds.is_end(end) or end == len(text) or self._glued_to_district(text, bounds, start, end)
 
     def _core_start(self, text: str, bounds: TokenBounds, suffix_start: int) -> int | None:
         """Start of the name part: the rest of the token holding the suffix, or the token(s) before."""
@@ -88,8 +95,10 @@ class AffixRecognizer(RuleRecognizer):
             return "core length out of range"
         if set(core) <= PLACEHOLDER_CHARS:
             return "already masked"
-        if core in self.stop_words or core + suffix in self.stop_words:
-            return "stop-listed"
+        if core in self.stop_words:
+            return STOP_LISTED
+        if core + suffix in self.stop_words:
+            return "stop-listed with its suffix"
         if any(core.startswith(prefix) for prefix in self.rule.stop_prefixes):
             return STOP_PREFIX
         if any(core.endswith(ending) for ending in self.rule.stop_endings):
@@ -136,3 +145,46 @@ class AffixRecognizer(RuleRecognizer):
         context = next((w for w in names.after if text.startswith(w, suffix_end)), None) \
             or next((w for w in names.before if text.endswith(w, 0, start)), None)
         return f"「{whole}」 is one word and 「{context}」 speaks of the place" if context else None
+
+    def _glued_to_district(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """A street suffix that the segmenter glued to the district word after it (和平|路片区)."""
+        names = self.rule.ordinary_word_names
+        return names is not None and text[start:end] in names.suffixes and any(
+            text.startswith(word, end) and bounds.token_at(start) == (start, end + len(word))
+            for word in names.districts)
+
+    @staticmethod
+    def _core_token_then_suffix(bounds: TokenBounds, start: int, suffix_start: int) -> bool:
+        """The core is one token and the suffix opens the next (和平|路片区, 和平|路|片区)."""
+        suffix_token = bounds.token_at(suffix_start)
+        return bounds.token_at(start) == (start, suffix_start) and suffix_token is not None \
+            and suffix_token[0] == suffix_start
+
+    def _district_named_after(self, text: str, bounds: TokenBounds, start: int, suffix_start: int,
+                              suffix_end: int) -> str | None:
+        """Why a core, even an ordinary or stop-listed word, names a street: a district word
+        follows the suffix (和平路片区: a district is named after a street, never after a metaphor),
+        and the core stands whole, alone or with its suffix, out of quotation marks."""
+        names = self.rule.ordinary_word_names
+        if names is None or text[suffix_start:suffix_end] not in names.suffixes:
+            return None
+        district = next((word for word in names.districts if text.startswith(word, suffix_end)), None)
+        whole = bounds.token_at(start) == (start, suffix_end) \
+            or self._core_token_then_suffix(bounds, start, suffix_start)
+        if district is None or not whole or text[start - 1:start] in OPENING_QUOTES:
+            return None
+        if self.dictionary and not self._safe_to_propagate(text[start:suffix_start]):
+            return None
+        street = text[start:suffix_end]
+        return f"「{street}」 names the district 「{street}{district}」"
+
+    def _safe_to_propagate(self, core: str) -> bool:
+        """A core that may be masked in every mention: no grammatical word (这|路片区), and either a
+        frequent ordinary word, masked again only in its own context (和平, redact/resolve.py), or
+        no common word at all. jieba tags some very frequent words as names (文明, 红旗): every
+        mention of such a word would be masked."""
+        dictionary = self.dictionary
+        assert dictionary is not None
+        if dictionary.entries.get(core, (0, ""))[1] in GRAMMATICAL_TAGS:
+            return False
+        return dictionary.is_frequent_word(core) or not dictionary.is_common(core)

@@ -14,7 +14,7 @@ import importlib.metadata
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from redact.rules import AbbreviationContexts, GazetteerRule, LexiconRule, read_
 # are county short forms that are frequent words (比如县 in Tibet); prefecture short forms are
 # distinctive enough to keep whatever the dictionary says (大连).
 LOCAL_LEVELS = frozenset({"township", "village"})
+# The suffix of districts, which ends words for an area too (山区, 城区, 湖区).
+AREA_SUFFIX = "区"
 # Only words this long go to pkuseg's user dictionary: shorter ones would make the
 # segmenter confirm the very boundaries the short-form check relies on (交[通运]输).
 MIN_USER_WORD = 3
@@ -187,6 +189,10 @@ ANCHOR_WINDOW = 1000
 # Single characters the dictionary tags as names or abbreviations (俄 j, 墨 nr, 澳 ns), unlike 中 (f),
 # 日 (m) or 台 (q), which stand alone as ordinary words.
 NAME_CHAR_TAGS = PROPER_NOUN_TAGS | {"j"}
+# Depth of a county in a division path (浙江省/绍兴市/新昌县: two separators).
+COUNTY_DEPTH = 3
+# Tags of dictionary words that are names (nz: other proper nouns, such as battles named after a place).
+NAME_TAGS = PROPER_NOUN_TAGS | {"nz"}
 
 
 class Abbreviation(NamedTuple):
@@ -251,7 +257,7 @@ class AbbreviationFinder:
                                     contexts.before_words)
         self.after = self._pattern(f"([{self._chars('after')}])(?:{_alternatives(contexts.after_words)})",
                                    contexts.after_words)
-        self.direction = self._pattern(f"([{self._chars('direction')}])[{''.join(contexts.directions)}]",
+        self.direction = self._pattern(f"([{self._chars('direction')}])(?:{_alternatives(contexts.directions)})",
                                        contexts.directions)
         alone = self._chars("alone")
         self.alone = re.compile(f"[{alone}]") if alone else None
@@ -408,7 +414,7 @@ class AbbreviationFinder:
                          evidence=names)
 
     def _regions(self, text: str, bounds: TokenBounds) -> Iterator[Candidate]:
-        """`浙南`, `滇西`: a part of a province, which narrows the place down (masked)."""
+        """`浙南`, `滇西`, `浙西南`: a part of a province, which narrows the place down (masked)."""
         if self.direction is None:
             return
         dictionary = common_words()
@@ -431,14 +437,32 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name;
-        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长."""
+        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长. A short
+        form right after the name of a division above it is that division's (浙江省|新昌)."""
         dictionary = common_words()
+        parent_start, parent_end, parents = -1, -1, ()
         for candidate in super().candidates(text, bounds):
             suffix_end = self._suffix_end(text, candidate)
             if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
                 yield from self._short_form(text, candidate)
                 continue
+            if candidate.start == parent_end:
+                candidate = self._under_parent(candidate, text[parent_start:parent_end], parents)
             yield candidate
+            parent_start, parent_end, parents = candidate.start, suffix_end or candidate.end, candidate.evidence
+
+    def _under_parent(self, candidate: Candidate, parent: str, parents: tuple[str, ...]) -> Candidate:
+        """A county's or township's short form written right after `parent`, the name of a division
+        above it, as addresses are (绍兴新昌, 新昌县儒岙): as sure as a full name. A prefecture's is
+        left to the locality (a far one may be named for comparison)."""
+        if candidate.score >= self.rule.score:
+            return candidate
+        under = tuple(path for path in candidate.evidence if path.count("/") >= COUNTY_DEPTH - 1
+                      and any(path.startswith(above + "/") for above in parents))
+        if not under:
+            return candidate
+        return replace(candidate, score=self.rule.score,
+                       reason=f"short form of {_describe(under)}, right after 「{parent}」")
 
     def _short_form(self, text: str, candidate: Candidate) -> Iterator[Candidate]:
         entry = self.matcher.entries.get(text[candidate.start:candidate.end])
@@ -448,12 +472,25 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
     def _ends_word(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
         """As for any lexicon, but a word made of a short form and an attached word must be no
-        dictionary word (温州|人, not 负责|人)."""
+        frequent dictionary word (温州|人, 常熟|人: a rare word for the people of a place; not 主持|人)."""
         if bounds.is_end(end) or end == len(text):
             return True
+        if self._glued_to_word(text, bounds, start, end):
+            return True
         return super()._ends_word(text, bounds, start, end) and not any(
-            common_words().is_common(text[start:end + len(word)]) for word in self.rule.attached_words
+            common_words().is_frequent_word(text[start:end + len(word)]) for word in self.rule.attached_words
             if text.startswith(word, end))
+
+    @staticmethod
+    def _glued_to_word(text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """`台儿庄战役`: the segmenter glued an ordinary word of two characters or more to the name;
+        the whole is no dictionary word, or a name (not 大同小异)."""
+        token = bounds.token_at(start)
+        if token is None or token[0] != start or token[1] - end < 2:
+            return False
+        dictionary = common_words()
+        whole = dictionary.entries.get(text[start:token[1]])
+        return dictionary.is_common(text[end:token[1]]) and (whole is None or whole[1] in NAME_TAGS)
 
     def _suffix_end(self, text: str, candidate: Candidate) -> int | None:
         """End of the full name matched at the candidate, if it was a full name with a suffix."""
@@ -587,26 +624,24 @@ def _gazetteer_subset(rule: GazetteerRule, name: str, keep: Callable[[str, Entry
 def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
     stop = set(read_list(Path(rule.stop_file))) if rule.stop_file else set()
     dictionary = common_words()
+    rows = list(read_gazetteer(Path(rule.file)))
     paths: dict[str, list[str]] = {}
     levels: dict[str, str] = {}
     cores: dict[str, int] = {}
-    shorts: set[str] = set()
-    for row in read_gazetteer(Path(rule.file)):
+    for row in rows:
         if row.level not in rule.levels:
             continue
-        path = f"{row.parent}/{row.name}" if row.parent else row.name
         core = len(row.short) if row.short and row.name.startswith(row.short) else core_length(row.name, rule.keep_suffixes)
         core = core_length(row.name[:core], rule.street_suffixes) if core > 2 else core  # 人民|路|街道
-        if row.name not in stop and 2 <= core < len(row.name):
-            paths.setdefault(row.name, []).append(path)
+        named = 2 <= core or _one_character_county(row, core, rule, dictionary)
+        if row.name not in stop and named and core < len(row.name):
+            paths.setdefault(row.name, []).append(_path(row))
             levels.setdefault(row.name, row.level)
             cores.setdefault(row.name, core)
-        if rule.short_forms and row.short and row.short not in stop and len(row.short) >= 2 and not (
-                row.level in LOCAL_LEVELS and dictionary.is_common(row.short)) and not (
-                row.level == "county" and dictionary.is_frequent_word(row.short)):
-            paths.setdefault(row.short, []).append(path)
+        if rule.short_forms and _safe_short_form(row, stop, dictionary):
+            paths.setdefault(row.short, []).append(_path(row))
             levels.setdefault(row.short, row.level)
-            shorts.add(row.short)
+    renamed = _renamed_names(rows, rule, stop | set(paths))
     entries = {}
     for surface, where in paths.items():
         evidence = tuple(sorted(set(where)))
@@ -615,11 +650,61 @@ def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
             entries[surface] = Entry(core, rule.short_score, f"short form of {_describe(evidence)}",
                                      needs_boundaries=True, evidence=evidence)
         else:
-            # 振兴乡 must end a token, or 产业振兴乡村 would be read as a township.
-            ambiguous = dictionary.is_common(surface[:cores[surface]])
-            entries[surface] = Entry(cores[surface], rule.score, f"{levels[surface]} {_describe(evidence)}",
-                                     needs_boundaries=ambiguous, evidence=evidence)
+            core = cores[surface]
+            entries[surface] = Entry(core, rule.score, f"{levels[surface]} {_describe(evidence)}",
+                                     needs_boundaries=_ambiguous(surface, core, dictionary), evidence=evidence)
+    for surface, (core, level, where) in renamed.items():
+        evidence = tuple(sorted(set(where)))
+        # Only where the segmenter ends the name too: a renamed form is no word of its dictionary.
+        entries[surface] = Entry(core, rule.score, f"{level} {_describe(evidence)}, named with another suffix "
+                                 f"of its level", needs_boundaries=True, evidence=evidence)
     return entries
+
+
+def _path(row: GazetteerRow) -> str:
+    return f"{row.parent}/{row.name}" if row.parent else row.name
+
+
+def _safe_short_form(row: GazetteerRow, stop: set[str], dictionary: CommonWords) -> bool:
+    """Two characters or more, not listed, and no common word for a township (振兴) nor a frequent
+    word for a county (比如)."""
+    return bool(row.short) and row.short not in stop and len(row.short) >= 2 and not (
+        row.level in LOCAL_LEVELS and dictionary.is_common(row.short)) and not (
+        row.level == "county" and dictionary.is_frequent_word(row.short))
+
+
+def _ambiguous(name: str, core: int, dictionary: CommonWords) -> bool:
+    """A full name that must end a token: 振兴乡, or 产业振兴乡村 would be read as a township; 歙县;
+    and a district ending in a word for an area (南山区: 山区), which as a word of pkuseg's user
+    dictionary would make it read 浙南山区 as 浙|南山区."""
+    return core < 2 or dictionary.is_common(name[:core]) or (
+        name.endswith(AREA_SUFFIX) and dictionary.is_common(name[core - 1:core + 1]))
+
+
+def _one_character_county(row: GazetteerRow, core: int, rule: GazetteerRule, dictionary: CommonWords) -> bool:
+    """歙县, 芒市: a county named by one character that is no frequent word of its own (和县, 新县)."""
+    return (row.level == "county" and core == 1 and row.name[1:] in rule.one_character_suffixes
+            and not dictionary.is_function_char(row.name[0]))
+
+
+def _renamed_names(rows: Iterable[GazetteerRow], rule: GazetteerRule, taken: set[str]
+                   ) -> dict[str, tuple[int, str, list[str]]]:
+    """Names of divisions with another suffix of their level (澄海市 for 澄海区, once 澄海县:
+    counties became cities and cities districts; 雾溪乡 for 雾溪畲族乡), each with its core length,
+    level and paths; never a name some division bears (朝阳市 for 朝阳区), nor a listed word."""
+    suffixes = {r.level: r.suffixes for r in rule.renamed_suffixes if r.level in rule.levels}
+    rows = list(rows)
+    names = {row.name for row in rows} | taken
+    renamed: dict[str, tuple[int, str, list[str]]] = {}
+    for row in rows:
+        stem = row.short
+        own = suffixes.get(row.level, ())
+        if not stem or not row.name.startswith(stem) or not row.name.endswith(own):
+            continue  # 雾溪畲族乡 is written 雾溪乡 too
+        for suffix in own:
+            if stem + suffix not in names:
+                renamed.setdefault(stem + suffix, (len(stem), row.level, []))[2].append(_path(row))
+    return renamed
 
 
 def _describe(evidence: tuple[str, ...]) -> str:
