@@ -14,13 +14,15 @@ names: `given_name_odds`), and rises by `cue_score` for a cue on each side: a ti
 before it (记者, 村民, 总统, also with a modifier: 女歌手), a verb of saying or a form of address
 after it (说, 表示, 先生), or a confirmed name next to it in an enumeration (`张三、李四`). In a
 text that names many people with such evidence (news, a staff list) every shape the dictionary
-does not speak against rises too, except the items of a list of things (`金宝、凌霄等项目`). Names
-written one after another without separators (`王建华李志强张伟明`) are found by tiling the characters
-when the run holds confirmed names, and a person named in full is found in short too: the given
-name alone (`温家宝 … 家宝`) and the surname alone before a verb of saying, after a preposition that
-introduces a person or before 的 (`黄晓明 … 黄说`, `被黄退回`). Candidates reaching the threshold are masked; weaker ones with
-a cue, down to `NEAR_MISS`, are reported as near misses (a bare shape below the threshold is not:
-government texts are full of them, 农创客, 强转树).
+does not speak against rises too, except the items of a list of things (`金宝、凌霄等项目`). A word
+the text uses as a place (`城市|萨利巴`, `萨利巴|附近`, `在|萨利巴|签署协议`) is no name anywhere in
+it. Names written one after another without separators (`王建华李志强张伟明`) are found by tiling
+the characters when the run holds confirmed names, and a person named in full is found in short
+too: the given name alone (`温家宝 … 家宝`) and the surname alone before a verb of saying, after a
+preposition that introduces a person or before 的 (`黄晓明 … 黄说`, `被黄退回`, `在黄的办公室`).
+Candidates reaching the threshold are masked; weaker ones with a cue, down to `NEAR_MISS`, are
+reported as near misses (a bare shape below the threshold is not: government texts are full of
+them, 农创客, 强转树).
 """
 
 from __future__ import annotations
@@ -42,14 +44,22 @@ PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 NAME_LIKE_TAGS = frozenset({"nz", "t"})
 PLACE_TAG = "ns"
 TRANSLITERATED_NAME_TAG = "nrt"
-# Characters that end generic nouns (雷达站, 展陈馆, 马屿镇), plurals and origins (文人们, 巴西籍,
-# 华裔), never or rarely a given name.
-GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼们籍裔杯")
+# Characters that end generic nouns (雷达站, 展陈馆, 马屿镇), villages and temples (乔庄, 杨店, 双林寺,
+# 贾府), plurals, peoples and origins (文人们, 哈尼族, 巴西籍, 华裔), never or rarely a given name.
+GENERIC_ENDINGS = frozenset("市县区镇乡村街路桥港山湖江河岛线站点器馆办社园堂段级队所局厅委会场库厂鱼们籍裔杯"
+                            "庄屯寨坞岙店寺庙庵府族")
 # Of those, the ones that end given names too (高云江, 李青山): a penalty, not a rejection.
 NATURE_ENDINGS = frozenset("山江河")
+# A family name, 家 and one of these ends the name of a village (陈家湾, 李家堡, 王家营): never a
+# given name, although each character may end one after another character (李志营, 王建岗).
+FAMILY_VILLAGE = "家"
+FAMILY_VILLAGE_ENDINGS = frozenset("湾堡营洼沟坪坝峪墩埠圩垭畈集岗塘岭冲坡嘴楼桥窝铺河")
+HOME = "家"  # 前往李建华家: a person's home, not a place named after a person
+PEOPLE_OF_A_PLACE = "人"  # 波兰人: mostly transliteration characters and 人 name a people, not a person
 # Words after which a surname-led token is a place or an organisation, not a person.
 NOT_A_PERSON_AFTER = ("市", "县", "区", "镇", "乡", "村", "街", "路", "桥", "港", "山", "湖", "江", "河", "岛",
-                      "公司", "集团", "银行", "学校", "大学", "中学", "小学", "医院", "社区", "片区", "园", "省")
+                      "公司", "集团", "银行", "学校", "大学", "中学", "小学", "医院", "社区", "片区", "园", "省",
+                      "大街", "大道", "广场", "机场", "公园", "码头", "车站", "海峡", "半岛", "峡谷", "悬崖", "草原", "湾")
 NAME_DOTS = "·・•"
 NAME_DOT = re.compile(f"[{NAME_DOTS}]")
 FAMILIAR_PREFIXES = "老小"
@@ -76,10 +86,31 @@ SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character g
 THING_NOUN_TAGS = frozenset({"n", "vn", "nz"})
 PEOPLE_NOUNS = frozenset({"人", "人员", "人士", "同志", "干部", "代表", "领导", "嘉宾", "朋友", "家属", "同事", "战友"})
 THRESHOLD = 0.5
+# A name-shaped word the text uses as a place is no person, there or anywhere else in the text:
+# after a noun for a settlement (城市 | 萨利巴) or a verb of going or lying somewhere (抵达 | 萨利巴),
+# before a word of position (萨利巴 | 附近), between 在/于 and a verb of an event held somewhere (在 |
+# 萨利巴 | 签署), unless the clause frames a time or a circumstance (在 | 普京 | 签署 | 法令 | 后), before
+# the date of a dateline (萨利巴 | 5月25日电), or in a list closed by 等 and a noun for places (等地).
+SETTLEMENT_NOUNS = ("城市", "首都", "首府", "省会", "州府", "小镇", "小城", "古城", "古镇", "名城", "重镇", "边城",
+                    "港口", "港市", "海港", "县城", "山村", "村庄", "村落")
+GOING_VERBS = ("位于", "地处", "坐落在", "坐落于", "赴", "抵达", "飞抵", "途经", "前往", "飞往", "驶往", "迁往",
+               "移居", "定居")
+POSITION_WORDS = frozenset({"附近", "一带", "境内", "境外", "市郊", "郊区", "城郊", "郊外", "近郊", "市区", "城区",
+                            "市中心", "以东", "以西", "以南", "以北", "东部", "西部", "南部", "北部", "中部",
+                            "东北部", "西北部", "东南部", "西南部", "沿岸", "海域", "上空", "地区"})
+PLACE_LIST_NOUNS = ("地", "地方", "地区", "城市", "城镇", "国", "国家", "省", "市", "县", "乡镇", "村")
+LOCATIVES = ("在", "于")
+LOCATED_EVENTS = frozenset({"举行", "举办", "召开", "开幕", "闭幕", "揭幕", "签署", "签订", "落成", "登陆", "降落",
+                            "着陆"})
+FRAME_WORDS = frozenset({"上", "中", "下", "后", "时", "前", "之后", "以后", "之前", "以前", "之际", "期间", "时候",
+                         "之下"})
+CLAUSE_ENDS = frozenset("，。；：！？,;:!?\n")
+DATELINE_DATE = re.compile(r"(?:[0-9０-９一二三四五六七八九十〇○]{1,3}月)?[0-9０-９一二三四五六七八九十〇○]{1,3}日电")
 # Prepositions that introduce a person, and the possessive: a surname alone after or before them
 # stands for a person the text names in full (给 | 黄, 陈 | 的).
 PERSON_PREPOSITIONS = frozenset("给被跟向对经受让请找替叫")
 POSSESSIVE = "的"
+VERB_TAG = "v"  # jieba's verb tags: v, vn, vd …
 COUNTING_CHARS = "一二两三四五六七八九十百千几每各这那该某上前后本0123456789"
 SHORT_MENTION = 0.6          # 家宝 of 温家宝, 黄 of 黄菊 before 说: see NameScorer._short_mentions
 NEAR_MISS = 0.4
@@ -213,6 +244,11 @@ class NameScorer:
         confirmed = {(c.start, c.end) for c in anchored if c.score >= THRESHOLD}
         anchored_spans = {(c.start, c.end) for c in anchored}
         found = [self._with_cues(text, bounds, c, title_ends, title_starts) for c in self._shapes(text, bounds)]
+        # A word with a person's cue where it does not read as a place (李建华说) is a name everywhere.
+        as_place = [self._reads_as_place(text, bounds, c.start, c.end) for c in found]
+        named = {text[c.start:c.end] for c, place in zip(found, as_place) if c.cues and not place}
+        places = {text[c.start:c.end] for c, place in zip(found, as_place) if place} - named
+        found = _within_none(found, _occurrences(text, places))
         found = [replace(c, doubtful=True) if self._listed_as_things(text, bounds, c.end, title_starts) else c
                  for c in found]
         found = self._in_name_rich_text(text, found, confirmed)
@@ -223,12 +259,36 @@ class NameScorer:
             if (c.start, c.end) not in anchored_spans and (c.score >= THRESHOLD or c.cues and c.score >= NEAR_MISS):
                 yield Candidate(c.start, c.end, c.score, "; ".join(c.evidence))
 
+    def _reads_as_place(self, text: str, bounds: TokenBounds, start: int, end: int) -> bool:
+        """Whether `text[start:end]` reads as a place here (see SETTLEMENT_NOUNS)."""
+        before = bounds.token_before(start)
+        preceding = text[before[0]:start] if before is not None else ""
+        after = bounds.token_after(end)
+        following = text[after[0]:after[1]] if after is not None else ""
+        if text.startswith(HOME, end):
+            return False  # 前往|李建华|家中: a person's home
+        if preceding.endswith(SETTLEMENT_NOUNS + GOING_VERBS) or following in POSITION_WORDS \
+                or DATELINE_DATE.match(text, end) or _in_a_list_of_places(text, bounds, end):
+            return True
+        return following in LOCATED_EVENTS and preceding.endswith(LOCATIVES) and after is not None \
+            and not self._framed_clause(text, bounds, after[1])
+
+    @staticmethod
+    def _framed_clause(text: str, bounds: TokenBounds, offset: int) -> bool:
+        """Whether a word of time or circumstance (后, 时, 上) closes a frame in the rest of the
+        clause from `offset` (在普京签署法令后, 在他举行的宴会上)."""
+        while (token := bounds.token_after(offset)) is not None and text[token[0]] not in CLAUSE_ENDS:
+            if text[token[0]:token[1]] in FRAME_WORDS:
+                return True
+            offset = token[1]
+        return False
+
     def _short_mentions(self, text: str, bounds: TokenBounds, found: list[NameCandidate],
                         confirmed: Set[tuple[int, int]]) -> list[NameCandidate]:
         """Short forms of a person the text names in full (STYLE.md: every mention is masked):
         the given name of a three-character name as a token of its own (温家宝 … 家宝), unless it
-        is an ordinary word, and the surname alone where it stands for the person (黄菊 … 黄|说: see
-        `_surname_context`)."""
+        is an ordinary word or the text uses it as a place (向亚太 … 亚太 | 地区), and the surname
+        alone where it stands for the person (黄菊 … 黄|说: see `_surname_context`)."""
         names = {text[s:e] for s, e in confirmed} | {text[c.start:c.end] for c in found if c.score >= THRESHOLD}
         full = {n for n in names if len(n) == 3 and is_han(n) and n[0] in self.lex.surnames}
         given = {n[1:]: n for n in sorted(full) if not self._ordinary(n[1:])}
@@ -237,11 +297,15 @@ class NameScorer:
             return found
         taken = sorted({(c.start, c.end) for c in found if c.score >= THRESHOLD} | set(confirmed))
         added: dict[tuple[int, int], NameCandidate] = {}
-        for match in re.finditer("|".join(map(re.escape, sorted({*given, *surnames}, key=len, reverse=True))), text):
+        pattern = "|".join(map(re.escape, sorted({*given, *surnames}, key=len, reverse=True)))
+        tokens = [m for m in re.finditer(pattern, text)
+                  if bounds.is_start(m.start()) and bounds.is_end(m.end())]  # a token of its own only
+        places = {m.group() for m in tokens if m.group() in given and self._reads_as_place(text, bounds, *m.span())}
+        for match in tokens:
             start, end = match.span()
-            if not (bounds.is_start(start) and bounds.is_end(end)):
-                continue  # a token of its own only
             word = match.group()
+            if word in places:
+                continue
             if word in given:
                 why = f"「{word}」: the given name of 「{given[word]}」, named in the text"
             elif word in surnames and (context := self._surname_context(text, bounds, start, end)):
@@ -256,20 +320,29 @@ class NameScorer:
 
     def _surname_context(self, text: str, bounds: TokenBounds, start: int, end: int) -> str | None:
         """Why a surname token alone stands for a person: before a cue after a name (黄 | 说); and,
-        when the dictionary knows the character as a surname above all (陈, not 黄 "yellow" or 高
-        "high") and no numeral precedes it (一周的, a week), after a preposition that introduces a
-        person (跟 | 陈 | 交流, 受 | 陈 | 的影响) or before 的 (陈 | 的 | 办公室)."""
+        when no numeral precedes it (一周的, a week), after a preposition that introduces a person
+        (跟 | 陈 | 交流, 受 | 陈 | 的影响) or before 的 (陈 | 的 | 办公室) if the dictionary knows the
+        character as a surname above all (陈), or, if it is above all a word (黄 "yellow", 高 "high"),
+        between such a preposition (or 在) and a verb or 的 (给 | 黄 | 送去, 在 | 黄 | 的; not 对 | 高 |
+        学历)."""
         after = bounds.token_after(end)
         following = text[after[0]:after[1]] if after is not None else ""
         if following in self.lex.cues_after:
             return f"before 「{following}」"
-        entry = self.dictionary.entries.get(text[start:end])
-        if entry is None or entry[1] not in PERSON_TAGS or start > 0 and text[start - 1] in COUNTING_CHARS:
+        if start > 0 and text[start - 1] in COUNTING_CHARS:
             return None
         before = bounds.token_before(start)
-        if before is not None and text[before[0]:before[1]] in PERSON_PREPOSITIONS:
-            return f"after 「{text[before[0]:before[1]]}」"
-        return f"before 「{POSSESSIVE}」" if following == POSSESSIVE else None
+        preceding = text[before[0]:before[1]] if before is not None else ""
+        entry = self.dictionary.entries.get(text[start:end])
+        if entry is not None and entry[1] in PERSON_TAGS:
+            if preceding in PERSON_PREPOSITIONS:
+                return f"after 「{preceding}」"
+            return f"before 「{POSSESSIVE}」" if following == POSSESSIVE else None
+        verb = self.dictionary.entries.get(following, (0, ""))[1].startswith(VERB_TAG)
+        if preceding in PERSON_PREPOSITIONS and (verb or following == POSSESSIVE) \
+                or preceding == LOCATIVES[0] and following == POSSESSIVE:
+            return f"between 「{preceding}」 and 「{following}」"
+        return None
 
     def _in_name_rich_text(self, text: str, found: list[NameCandidate], confirmed: Set[tuple[int, int]]
                            ) -> list[NameCandidate]:
@@ -338,12 +411,12 @@ class NameScorer:
             shapes = (None if shape is None else shape._replace(before_only=True, doubtful=True),
                       self._mistagged(word, entry))
             return max((s for s in shapes if s is not None), key=lambda s: s.prior, default=None)
+        if entry is not None and word.endswith(DOCTRINE_ENDINGS):
+            return self._doctrine(word)
         if entry is not None and entry[1] not in PERSON_TAGS:
             if len(word) != 3 or entry[1] not in NAME_LIKE_TAGS:
                 return self._mistagged(word, entry)
             entry = None  # 周恩来, 刘彦彬: a name under another tag; no evidence either way
-        if entry is not None and word.endswith(DOCTRINE_ENDINGS):
-            return self._doctrine(word)
         shapes = [s for s in (self._chinese(word, entry), self._transliterated(word, entry), self._japanese(word),
                               self._familiar(word), self._dictionary_name(word, entry)) if s is not None]
         return max(shapes, key=lambda s: s.prior, default=None)
@@ -360,8 +433,8 @@ class NameScorer:
         return Shape(0, len(name), shape.prior + self.cue, f"{shape.why}, in 「{word}」, named after a person")
 
     def _doctrine(self, word: str) -> Shape | None:
-        """`邓小平理论`: a doctrine the dictionary lists as a personal name, named after a person
-        it lists too; the person's name is a name wherever it stands."""
+        """`邓小平理论`, `马克思主义`: a doctrine the dictionary lists (as a personal name or a
+        noun), named after a person it lists; the person's name is a name wherever it stands."""
         author = word[:-len(next(e for e in DOCTRINE_ENDINGS if word.endswith(e)))]
         entry = self.dictionary.entries.get(author)
         if entry is None or entry[1] not in PERSON_TAGS:
@@ -386,7 +459,7 @@ class NameScorer:
     def _chinese(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
         surname = self._surname(word)
         if surname is None or not is_han(word) or not 1 <= len(word) - len(surname) <= 2 \
-                or word[-1] in GENERIC_ENDINGS - NATURE_ENDINGS:
+                or word[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(word[len(surname):]):
             return None
         prior, notes, doubtful = self._chinese_prior(word, surname)
         if entry is not None and len(word) == 2:  # 智慧, 黄淮, 杜马: two-character "names" are mostly words
@@ -449,7 +522,8 @@ class NameScorer:
     def _dictionary_name(self, word: str, entry: tuple[int, str] | None) -> Shape | None:
         """`爱因斯坦`: a personal name of three or more characters that the dictionary lists, not
         led by a surname nor written only in usual transliteration characters; it needs a cue."""
-        if entry is None or entry[1] not in PERSON_TAGS or len(word) < 3 or not is_han(word):
+        if entry is None or entry[1] not in PERSON_TAGS or len(word) < 3 or not is_han(word) \
+                or word[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(word[1:]):  # 云居寺, 陈家湾
             return None
         return Shape(0, len(word), self.prior - TRANSLITERATION, f"「{word}」: a personal name in the dictionary",
                      doubtful=True)
@@ -460,7 +534,7 @@ class NameScorer:
         if len(given) == 2 and given.endswith((LIST_END, *SAYING)):
             given = given[:1]
         if surname not in self.lex.surnames or not 1 <= len(given) <= 2 or not is_han(given) \
-                or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or self._ordinary(given) \
+                or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(given) or self._ordinary(given) \
                 or self._stopped(surname + given):
             return None
         prior, notes, _ = self._chinese_prior(surname + given, surname)
@@ -502,6 +576,7 @@ class NameScorer:
         """`普密蓬阿杜德`: three or more characters, mostly of transliteration, that the
         dictionary does not know; weaker than a name of usual characters only, it needs a cue."""
         if entry is not None or len(word) < 3 or usual < DOTTED_USUAL_SHARE * len(word) \
+                or word[-1] in GENERIC_ENDINGS or word.endswith(PEOPLE_OF_A_PLACE) \
                 or word.endswith(DOCTRINE_ENDINGS):  # 马克思列宁主义: a doctrine, not a name
             return None
         return Shape(0, len(word), self.prior - TRANSLITERATION - MOSTLY_TRANSLITERATED,
@@ -595,12 +670,8 @@ class NameScorer:
     def _listed_as_things(self, text: str, bounds: TokenBounds, end: int, title_starts: Mapping[int, str]) -> bool:
         """`金宝、凌霄等项目`: a list closed by 等 and a noun for things, not for people (等同志,
         等人, 等选手): its items are no names, whatever they look like."""
-        while end < len(text) and text[end] in ENUMERATION_JOINERS:
-            item = bounds.token_after(end + 1)
-            if item is None:
-                return False
-            end = item[1]
-        if not text.startswith(LIST_END, end) or end + 1 in title_starts:
+        end = _list_end(text, bounds, end)
+        if end is None or not text.startswith(LIST_END, end) or end + 1 in title_starts:
             return False
         noun = bounds.token_after(end + 1)
         word = text[noun[0]:noun[1]] if noun is not None else ""
@@ -698,7 +769,7 @@ class NameScorer:
         more for a name of the dictionary or a frequent surname, less for given-name characters
         names rarely use: a tie-breaker between tilings that cover as much (王敏 | 王凤 | 王芳 over
         王敏王 | 凤王芳, where the less frequent surname 凤 leads a piece)."""
-        if word[-1] in GENERIC_ENDINGS or self._stopped(word) or word in self.lex.places:
+        if word[-1] in GENERIC_ENDINGS or self._stopped(word) or word in self.lex.places or _village_name(word[1:]):
             return None
         entry = self.dictionary.entries.get(word)
         if entry is not None and entry[1] in PERSON_TAGS and len(word) >= 3:
@@ -737,6 +808,43 @@ def stopped_token(word: str, stop_words: Set[str], given_odds: Mapping[str, floa
     党建华: the segmenter kept a name together; 代办制, 智慧化 end in characters names rarely use)."""
     return any(word[:n] in stop_words for n in range(1, len(word) + 1)
                if not (n == 2 and len(word) == 3 and given_odds.get(word[2], 0.0) >= LIKELY_GIVEN_ODDS))
+
+
+def _list_end(text: str, bounds: TokenBounds, end: int) -> int | None:
+    """Where the enumeration that a token ending at `end` belongs to ends (金宝、凌霄 | 等), or
+    None when the segmentation loses it."""
+    while end < len(text) and text[end] in ENUMERATION_JOINERS:
+        item = bounds.token_after(end + 1)
+        if item is None:
+            return None
+        end = item[1]
+    return end
+
+
+def _in_a_list_of_places(text: str, bounds: TokenBounds, end: int) -> bool:
+    """Whether the token ending at `end` is an item of a list closed by 等 and a noun for places
+    (甲、乙等地, 甲及乙等城镇)."""
+    closed = _list_end(text, bounds, end)
+    return closed is not None and text.startswith(LIST_END, closed) \
+        and any(text.startswith(noun, closed + 1) and bounds.is_end(closed + 1 + len(noun))
+                for noun in PLACE_LIST_NOUNS)
+
+
+def _occurrences(text: str, words: Set[str]) -> list[tuple[int, int]]:
+    """The spans of every occurrence of `words` in `text`."""
+    if not words:
+        return []
+    return [m.span() for m in re.finditer("|".join(map(re.escape, sorted(words, key=len, reverse=True))), text)]
+
+
+def _within_none(found: list[NameCandidate], spans: Sequence[tuple[int, int]]) -> list[NameCandidate]:
+    """The candidates that lie within none of `spans` (丹尼利 of 丹尼利昆; 陈巴罗 is not within 巴罗)."""
+    return [c for c in found if not any(start <= c.start and c.end <= end for start, end in spans)]
+
+
+def _village_name(given: str) -> bool:
+    """Whether what follows a surname names a village: 家 and a village ending (陈|家湾)."""
+    return len(given) == 2 and given[0] == FAMILY_VILLAGE and given[1] in FAMILY_VILLAGE_ENDINGS
 
 
 def _score(value: float) -> float:
