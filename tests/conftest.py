@@ -45,6 +45,22 @@ def person():
     return PersonRecognizer(PersonRule.model_validate(entry))
 
 
+@pytest.fixture(scope="session")
+def person_names(person):
+    """The names the shipped person rule finds in hand-made tokens, reaching the threshold, in order."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from redact.recognizers.base import TokenBounds
+
+    def names(words: list[str]) -> list[str]:
+        text = "".join(words)
+        bounds = TokenBounds(Doc(Vocab(), words=words, spaces=[False] * len(words)))
+        return sorted((text[c.start:c.end] for c in person.candidates(text, bounds) if c.score >= 0.5),
+                      key=text.index)
+    return names
+
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -1,24 +1,12 @@
 """Name-shaped words that are places, and more mentions of people (redact/recognizers/person_names.py):
-a word the text uses as a place is no person anywhere in it, unless a cue elsewhere says it is one; villages, temples and peoples end in
-characters that end no given name; a lone surname stands for a person named in full; a doctrine
-names its author. Shipped rules, hand-made tokens (萨利巴, 卡巴罗: made-up foreign names)."""
+a word the text uses as a place is no person anywhere in it, unless a cue elsewhere says it is
+one; villages, temples and peoples end in characters that end no given name; a lone surname
+stands for a person named in full; a doctrine names its author. Shipped rules, hand-made tokens
+(萨利巴, 卡巴罗: made-up foreign names)."""
 
 from __future__ import annotations
 
 import pytest
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
-
-from redact.recognizers.base import TokenBounds
-from redact.recognizers.person import PersonRecognizer
-
-
-def masked(recognizer: PersonRecognizer, words: list[str]) -> list[str]:
-    """The names of `words` (the tokens) that reach the threshold, in order."""
-    text = "".join(words)
-    bounds = TokenBounds(Doc(Vocab(), words=words, spaces=[False] * len(words)))
-    return sorted((text[c.start:c.end] for c in recognizer.candidates(text, bounds) if c.score >= 0.5),
-                  key=text.index)
 
 
 @pytest.mark.parametrize(("words", "expected"), [
@@ -39,9 +27,9 @@ def masked(recognizer: PersonRecognizer, words: list[str]) -> list[str]:
     (["双方", "代表", "在", "萨利巴", "签署", "停火", "协议", "。"], []),
     (["在", "萨利巴", "签署", "法令", "后", "，", "局势", "缓和", "。"], ["萨利巴"]),
 ])
-def test_a_word_the_text_uses_as_a_place_is_no_person(person: PersonRecognizer, words: list[str],
+def test_a_word_the_text_uses_as_a_place_is_no_person(person_names, words: list[str],
                                                       expected: list[str]) -> None:
-    assert masked(person, words) == expected
+    assert person_names(words) == expected
 
 
 @pytest.mark.parametrize(("words", "expected"), [
@@ -55,8 +43,8 @@ def test_a_word_the_text_uses_as_a_place_is_no_person(person: PersonRecognizer, 
     (["记者", "陈巴罗", "报道", "。", "巴罗", "说", "。"], ["陈巴罗", "巴罗"]),
     (["记者", "陈巴罗", "报道", "。", "巴罗", "地区", "局势", "。"], ["陈巴罗"]),
 ])
-def test_places_shaped_like_names(person: PersonRecognizer, words: list[str], expected: list[str]) -> None:
-    assert masked(person, words) == expected
+def test_places_shaped_like_names(person_names, words: list[str], expected: list[str]) -> None:
+    assert person_names(words) == expected
 
 
 @pytest.mark.parametrize(("words", "expected"), [
@@ -68,9 +56,9 @@ def test_places_shaped_like_names(person: PersonRecognizer, words: list[str], ex
     (["记者", "黄晓明", "报道", "，", "树叶", "变", "黄", "的", "时候", "。"], ["黄晓明"]),
     (["记者", "黄晓明", "报道", "，", "向", "黄", "色", "预警", "。"], ["黄晓明"]),
 ])
-def test_a_lone_surname_of_a_person_named_in_full(person: PersonRecognizer, words: list[str],
+def test_a_lone_surname_of_a_person_named_in_full(person_names, words: list[str],
                                                   expected: list[str]) -> None:
-    assert masked(person, words) == expected
+    assert person_names(words) == expected
 
 
 @pytest.mark.parametrize(("words", "expected"), [
@@ -80,5 +68,5 @@ def test_a_lone_surname_of_a_person_named_in_full(person: PersonRecognizer, word
     (["萨利巴", "一行", "抵京", "。"], ["萨利巴"]),
     (["萨利巴", "的父亲", "说", "。"], ["萨利巴"]),
 ])
-def test_more_mentions_of_people(person: PersonRecognizer, words: list[str], expected: list[str]) -> None:
-    assert masked(person, words) == expected
+def test_more_mentions_of_people(person_names, words: list[str], expected: list[str]) -> None:
+    assert person_names(words) == expected
