@@ -65,6 +65,9 @@ RARE_NAME = 100
 SIBLING_STOPS = ("等", "片区", "和", "及", "与", "两", "各", "的", "村", "镇", "乡")
 SIBLING_LENGTHS = range(2, 5)
 CHAIN_LENGTHS = range(2, 5)
+# A smaller place has three characters or more: two before 地块 are mostly a clipped phrase (棚改 =
+# 棚户区改造, 旧改), which the dictionary does not know either.
+SMALLER_LENGTHS = range(3, 5)
 LIST_END = "等"
 RECOGNIZER = "LocalityInference"
 # Characters that make an abbreviation read as ordinary prose (前三季度, 上下联动).
@@ -510,7 +513,7 @@ def _smaller_place(text: str, bounds: TokenBounds, end: int, links: Sequence[str
     start = end + len(link)
     if not plots or not bounds.is_start(start):
         return None
-    for stop in range(start + min(CHAIN_LENGTHS), start + max(CHAIN_LENGTHS) + 1):
+    for stop in range(start + min(SMALLER_LENGTHS), start + max(SMALLER_LENGTHS) + 1):
         after = stop + len(LIST_END) if text.startswith(LIST_END, stop) else stop
         if bounds.is_start(stop) and text.startswith(tuple(plots), after):
             return start, stop
