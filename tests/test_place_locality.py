@@ -297,7 +297,7 @@ def chained_texts(words: list[str], findings: list[Finding] = ()) -> list[str]:
     (["XX村", "老城", "区块"], []),
     (["XX村", "土地", "整治", "地块"], []),
     (["XX村", "征迁", "地块"], []),
-    (["XX社区", "棚改", "地块"], []),  # two characters: a clipped phrase (棚户区改造)
+    (["XX村", "棚改", "地块"], []),  # two characters: a clipped phrase (棚户区改造)
     (["XX镇", "提质", "改造", "片区"], []),
     (["XX镇", "的", "漕头", "区块"], []),
     (["XX社", "漕头", "李", "的", "工作"], []),
