@@ -26,13 +26,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from redact.common_words import is_ordinary_word_entity
 from redact.documents import Document, format_for, write_atomically
 from redact.errors import InputError, UsageError
 from redact.findings import BATCH_ORIGIN, Finding
 from redact.inputs import Job, check_output_dir, collect_jobs
 from redact.manifest import Manifest, entities_digest, settings_fingerprint, sha256_file
 from redact.progress import BatchProgress, NullProgress
-from redact.resolve import MIN_PROPAGATED_LENGTH, is_ordinary_word_entity
+from redact.resolve import MIN_PROPAGATED_LENGTH
 from redact.rules import RuleSet, decisions_file, load_rules
 
 if TYPE_CHECKING:
@@ -194,7 +195,7 @@ def own_entities(masked: Iterable[Finding]) -> tuple[Finding, ...]:
     entities: dict[str, Finding] = {}
     for finding in masked:
         if finding.label in BATCH_LABELS and finding.length >= MIN_BATCH_LENGTH and finding.origin != BATCH_ORIGIN \
-                and not is_ordinary_word_entity(finding.text):
+                and not is_ordinary_word_entity(finding.text, finding.label):
             entities.setdefault(finding.text, finding)
     return tuple(entities.values())
 

@@ -17,6 +17,7 @@ from typing import Any
 from redact.errors import ModelError
 
 PROPER_NOUN_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt"})
+PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 FREQUENT_CHAR = 3000
 FREQUENT_WORD = 300
 VERY_FREQUENT_WORD = 1000
@@ -120,3 +121,15 @@ class ShardedWords(Mapping[str, tuple[int, str]]):
 
     def __len__(self) -> int:
         return sum(len(self._shard(key)) for key in self._store.keys())
+
+
+def is_ordinary_word_entity(word: str, label: str) -> bool:
+    """A frequent ordinary word (民生, 452 uses in the dictionary; not 永丰, 43), more often the word
+    itself than the name: masked again only in its own context, never lent to another file. So is,
+    for a place or an organisation, a very frequent word the dictionary tags as a person's name
+    (文明, 光荣, 红旗 of 红旗路): 光荣路 is no reason to mask 光荣退休."""
+    words = common_words()
+    if words.is_frequent_word(word):
+        return True
+    entry = words.entries.get(word)
+    return label != "PERSON" and entry is not None and entry[1] in PERSON_TAGS and entry[0] >= VERY_FREQUENT_WORD

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from redact.common_words import common_words
+from redact.common_words import PERSON_TAGS, common_words
 from redact.findings import NearMiss, Replacement
 from redact.recognizers.base import leftmost_longest
 from redact.recognizers.lexicon import Entry, TermMatcher, gazetteer_subset
@@ -32,7 +32,6 @@ DIGIT_RUN = re.compile(r"[0-9０-９]{5,}")
 # A span found by several checks is reported once, by the first kind in this order.
 KINDS = ("watch", "gazetteer", "surname-title", "digits", "near-miss")
 COUNTY_DEPTH = 3  # 浙江省/绍兴市/新昌县
-PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-from redact.common_words import common_words, is_han
+from redact.common_words import common_words, is_han, is_ordinary_word_entity
 
 from redact.findings import Finding, NearMiss
 from redact.rules import Profile
@@ -113,12 +113,6 @@ def choose_non_overlapping(findings: Iterable[Finding]) -> tuple[list[Finding], 
     return sorted(chosen, key=lambda f: f.start), rejected
 
 
-def is_ordinary_word_entity(word: str) -> bool:
-    """A frequent ordinary word (民生, 452 uses in the dictionary; not 永丰, 43), more often the word
-    itself than the name: masked again only in its own context, never lent to another file."""
-    return common_words().is_frequent_word(word)
-
-
 # A name followed by its own generic suffix (台州|市, 改革|新昌|县) cuts no word.
 GENERIC_SUFFIX_CHARS = frozenset("省市县区镇乡村街路港桥")
 
@@ -185,7 +179,7 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
             continue
         if first.text in settings.allow_terms or cuts_a_word(text, start, end):
             continue
-        if is_ordinary_word_entity(first.text) and not (text[end:end + 1] in followers.get(first.text, ())
+        if is_ordinary_word_entity(first.text, first.label) and not (text[end:end + 1] in followers.get(first.text, ())
                                                and is_han(text[end:end + 1])):
             continue  # of an entity borrowed from another file, the context is unknown
         if first.text in borrowed:

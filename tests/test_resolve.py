@@ -282,6 +282,12 @@ def test_an_ordinary_word_entity_is_masked_again_only_in_the_same_context():
     assert masked_texts(result) == [(2, "民生"), (9, "民生")]  # 民生科…, not 保障民生 or 民生实事
 
 
+def test_a_place_spelled_like_a_word_tagged_as_a_name_is_masked_again_only_in_the_same_context():
+    text = "完成光荣路拓宽，光荣路通车，他光荣退休。记者马朝旭报道，马朝旭说。"
+    result = resolve([at(text, "光荣"), at(text, "马朝旭", label="PERSON")], text, settings())
+    assert masked_texts(result) == [(2, "光荣"), (8, "光荣"), (22, "马朝旭"), (28, "马朝旭")]  # not 光荣退休
+
+
 def test_an_ordinary_word_borrowed_from_another_file_is_not_propagated():
     text = "保障民生，民生科技入驻，永丰片区。"
     borrowed = (replace(at("民生科技", "民生", label="ORG"), origin="batch"),

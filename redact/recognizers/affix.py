@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from redact.common_words import GRAMMATICAL_TAGS, common_words, is_han
+from redact.common_words import GRAMMATICAL_TAGS, common_words, is_han, is_ordinary_word_entity
 from redact.recognizers.base import QUOTE_PAIRS, Candidate, RuleRecognizer, TokenBounds
 from redact.rules import AffixRule, read_list
 
@@ -179,12 +179,11 @@ class AffixRecognizer(RuleRecognizer):
         return f"「{street}」 names the district 「{street}{district}」"
 
     def _safe_to_propagate(self, core: str) -> bool:
-        """A core that may be masked in every mention: no grammatical word (这|路片区), and either a
-        frequent ordinary word, masked again only in its own context (和平, redact/resolve.py), or
-        no common word at all. jieba tags some very frequent words as names (文明, 红旗): every
-        mention of such a word would be masked."""
+        """A core that may be masked in every mention: no grammatical word (这|路片区), and either
+        no common word at all or one masked again only in its own context (和平, 文明: see
+        `is_ordinary_word_entity`)."""
         dictionary = self.dictionary
         assert dictionary is not None
         if dictionary.entries.get(core, (0, ""))[1] in GRAMMATICAL_TAGS:
             return False
-        return dictionary.is_frequent_word(core) or not dictionary.is_common(core)
+        return is_ordinary_word_entity(core, "PLACE") or not dictionary.is_common(core)

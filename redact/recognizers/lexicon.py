@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from redact.common_words import PROPER_NOUN_TAGS, CommonWords, common_words
+from redact.common_words import PERSON_TAGS, PROPER_NOUN_TAGS, CommonWords, common_words
 
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.rules import AbbreviationContexts, GazetteerRule, LexiconRule, read_list
@@ -181,7 +181,6 @@ class LexiconRecognizer(LexiconMatcherRecognizer):
                                 kept=self.rule.place_word_reason)
 
 KEPT_LEVELS = frozenset({"country", "region", "province"})
-PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 ABBREVIATION_CONTEXTS = frozenset({"list", "before", "after", "direction", "alone"})
 MAX_RUN = 4
 # An abbreviation standing alone (俄|金融市场) counts near its full name: within this many characters.

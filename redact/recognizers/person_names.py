@@ -36,10 +36,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
 
-from redact.common_words import CommonWords, is_han
+from redact.common_words import PERSON_TAGS, CommonWords, is_han
 from redact.recognizers.base import Candidate, TokenBounds
 
-PERSON_TAGS = frozenset({"nr", "nrfg", "nrt"})
 # jieba tags some three-character names as other proper nouns or even as times (its nz, t).
 NAME_LIKE_TAGS = frozenset({"nz", "t"})
 PLACE_TAG = "ns"
