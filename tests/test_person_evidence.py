@@ -139,3 +139,14 @@ def test_a_name_listed_between_two_confirmed_names_gains_a_cue_from_each(person_
     after_one = ["出席", "的", "有", "局长", "王建华", "、", "邬明", "等", "。"]
     assert person_names(between) == ["王建华", "邬明", "李志强"]
     assert person_names(after_one) == ["王建华"]
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["老王", "说", "。"], ["王"]),
+    (["实现", "全面", "小康", "。"], []),  # 小康 (735 uses) and 老虎 are words, whatever jieba's tag
+    (["全面", "建成", "小康", "社会", "。"], []),
+    (["打", "老虎", "。"], []),
+])
+def test_a_surname_called_with_lao_or_xiao_unless_a_frequent_word(person_names, words: list[str],
+                                                                  expected: list[str]) -> None:
+    assert person_names(words) == expected

@@ -594,8 +594,8 @@ class NameScorer:
 
     def _familiar(self, word: str) -> Shape | None:
         """`老王`, `小胡`, `王氏`, `钱老`: the surname of a person called by it; `郑某`: of a person
-        left unnamed."""
-        if len(word) != 2:
+        left unnamed. Not a frequent word of its own, whatever jieba's tag (小康, 老虎)."""
+        if len(word) != 2 or self.dictionary.entries.get(word, (0, ""))[0] >= ORDINARY_ENTRY:
             return None
         if word[0] in FAMILIAR_PREFIXES and word[1] in self.lex.frequent_surnames:
             return Shape(1, 1, self.prior - FAMILIAR, f"「{word}」: a surname called with 「{word[0]}」")
