@@ -320,6 +320,12 @@ def test_gazetteer_full_name_whose_suffix_starts_a_word_stands_for_its_short_for
     assert spans(recognizer, ["东乡", "村"]) == []  # 东|乡村: the short form 东 is no entry
 
 
+def test_gazetteer_name_inside_a_longer_stop_listed_phrase_is_none(gazetteer, tmp_path):
+    recognizer = gazetteer(stop_file=write(tmp_path / "stop.txt", ["沙溪银山"]))
+    assert spans(recognizer, ["就是", "沙溪", "银山", "理念"]) == []
+    assert spans(recognizer, ["就是", "沙溪", "理念"]) == ["沙溪"]
+
+
 def test_gazetteer_short_form_with_an_attached_word(gazetteer):
     recognizer = gazetteer(attached_words=("人", "籍"))
     assert spans(recognizer, ["沙溪人", "说"]) == ["沙溪"]

@@ -432,15 +432,21 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
     def __init__(self, rule: GazetteerRule) -> None:
         self.matcher = TermMatcher(gazetteer_entries(rule))
+        phrases = [w for w in read_list(Path(rule.stop_file)) if len(w) > 2] if rule.stop_file else []
+        self.stop_phrases = _automaton(phrases) if phrases else None
         super().__init__(rule)
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name;
         its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长. A short
-        form right after the name of a division above it is that division's (浙江省|新昌)."""
+        form right after the name of a division above it is that division's (浙江省|新昌). A name
+        inside a longer stop-listed phrase is none (金山 of 绿水青山就是金山银山)."""
         dictionary = common_words()
+        phrases = self._stop_phrase_spans(text)
         parent_start, parent_end, parents = -1, -1, ()
         for candidate in super().candidates(text, bounds):
+            if any(start <= candidate.start and candidate.end <= end for start, end in phrases):
+                continue
             suffix_end = self._suffix_end(text, candidate)
             if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
                 yield from self._short_form(text, candidate)
@@ -449,6 +455,11 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
                 candidate = self._under_parent(candidate, text[parent_start:parent_end], parents)
             yield candidate
             parent_start, parent_end, parents = candidate.start, suffix_end or candidate.end, candidate.evidence
+
+    def _stop_phrase_spans(self, text: str) -> list[tuple[int, int]]:
+        if self.stop_phrases is None:
+            return []
+        return [(end - length + 1, end + 1) for end, length in self.stop_phrases.iter(text)]
 
     def _under_parent(self, candidate: Candidate, parent: str, parents: tuple[str, ...]) -> Candidate:
         """A county's or township's short form written right after `parent`, the name of a division
