@@ -697,13 +697,12 @@ def _one_character_county(row: GazetteerRow, core: int, rule: GazetteerRule, dic
             and not dictionary.is_function_char(row.name[0]))
 
 
-def _renamed_names(rows: Iterable[GazetteerRow], rule: GazetteerRule, taken: set[str]
+def _renamed_names(rows: Sequence[GazetteerRow], rule: GazetteerRule, taken: set[str]
                    ) -> dict[str, tuple[int, str, list[str]]]:
     """Names of divisions with another suffix of their level (澄海市 for 澄海区, once 澄海县:
     counties became cities and cities districts; 雾溪乡 for 雾溪畲族乡), each with its core length,
     level and paths; never a name some division bears (朝阳市 for 朝阳区), nor a listed word."""
     suffixes = {r.level: r.suffixes for r in rule.renamed_suffixes if r.level in rule.levels}
-    rows = list(rows)
     names = {row.name for row in rows} | taken
     renamed: dict[str, tuple[int, str, list[str]]] = {}
     for row in rows:
