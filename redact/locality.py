@@ -28,7 +28,7 @@ from pathlib import Path
 
 import ahocorasick
 
-from redact.common_words import PROPER_NOUN_TAGS, common_words, is_han
+from redact.common_words import PROPER_NOUN_TAGS, VERY_FREQUENT_WORD, common_words, is_han
 from redact.findings import Finding
 from redact.recognizers.base import QUOTE_PAIRS, TokenBounds
 from redact.recognizers.lexicon import (Entry, GazetteerRow, TermMatcher, leftmost_longest, read_abbreviations,
@@ -112,7 +112,9 @@ def _area(path: str, depth: int) -> str | None:
 
 
 def infer_locality(findings: Iterable[Finding]) -> Locality | None:
-    """The county (else prefecture) best supported by distinct gazetteer names.
+    """The county (else prefecture) best supported by distinct gazetteer names. A name spelled
+    like a very frequent ordinary word (胜利 of 胜利街, 和平 of 和平路) names streets everywhere and votes
+    for no division.
 
     The best prefecture needs `MIN_SUPPORT`; within it, a county that clearly leads the
     others (support ≥ 1 and more than the runner-up) is the locality.
@@ -121,7 +123,8 @@ def infer_locality(findings: Iterable[Finding]) -> Locality | None:
     voters: dict[str, set[str]] = defaultdict(set)
     seen: set[str] = set()
     for finding in findings:
-        if _names_no_division(finding) or not finding.evidence or finding.text in seen:
+        if _names_no_division(finding) or not finding.evidence or finding.text in seen \
+                or common_words().is_frequent_word(finding.text, VERY_FREQUENT_WORD):
             continue
         seen.add(finding.text)
         weight = 1 / len(finding.evidence)
@@ -315,7 +318,9 @@ class LocalityModel:
 
     def _quoted_brands(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
         """The first word of a quotation when it is unknown to the dictionary and opens with the
-        home prefecture's abbreviation (“甬上红领” in a 宁波 document: 甬上)."""
+        home prefecture's abbreviation (“甬上红领” in a 宁波 document: 甬上), or is that abbreviation
+        alone before a word, as in a pun (“越满意·融服务” in a 绍兴 document: 越, unless the quotation
+        uses it again, as in “越办越好”)."""
         prefecture = (_area(locality.path, PREFECTURE_DEPTH) or "").rsplit("/", 1)[-1]
         abbreviations = self.prefecture_abbreviations.get(_strip_suffix(prefecture, self.rule.keep_suffixes), "")
         found = []
@@ -324,7 +329,8 @@ class LocalityModel:
             if token is None or token[0] != match.end() or text[token[0]] not in abbreviations:
                 continue
             word = text[token[0]:token[1]]
-            if len(word) >= 2 and is_han(word) and common_words().entries.get(word) is None:
+            if len(word) == 1 and _pun_on_abbreviation(text, bounds, token, QUOTE_PAIRS[match.group()]) \
+                    or len(word) >= 2 and is_han(word) and common_words().entries.get(word) is None:
                 found.append(self._finding(text, token[0], token[1], self.settings.abbreviation_score,
                                            f"a quoted brand opening with {word[0]}, the abbreviation of {prefecture}"))
         return found
@@ -611,6 +617,17 @@ def _is_ordinary_word(text: str) -> bool:
     """Listed in the dictionary as something other than a proper noun (丰满, 平房, 碑林)."""
     entry = common_words().entries.get(text)
     return entry is not None and entry[1] not in PROPER_NOUN_TAGS
+
+
+def _pun_on_abbreviation(text: str, bounds: TokenBounds, token: tuple[int, int], closing: str) -> bool:
+    """A one-character token opening a quotation, followed by a word of two characters or more
+    with which it forms no dictionary word, and not repeated before the quotation closes."""
+    following = bounds.token_at(token[1])
+    if following is None or following[1] - following[0] < 2 or not is_han(text[following[0]:following[1]]):
+        return False
+    close = text.find(closing, token[1])
+    quotation = text[token[1]:close if close >= 0 else len(text)]
+    return text[token[0]] not in quotation and text[token[0]:following[1]] not in common_words().entries
 
 
 def _names_no_division(finding: Finding) -> bool:

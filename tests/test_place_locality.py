@@ -93,6 +93,15 @@ def test_a_local_document_holds_most_of_its_places_at_home():
     assert locality.share == round(2 / 3, 2) and locality.is_dominant
 
 
+def test_a_name_spelled_like_a_very_frequent_word_does_not_vote():
+    text = "站高望远，整治胜利街"  # 胜利 names streets everywhere; 望远 alone decides nothing
+    yinchuan = "宁夏回族自治区/银川市"
+    findings = [short_form(text, "望远", f"{yinchuan}/永宁县/望远镇"),
+                short_form(text, "胜利", f"{yinchuan}/兴庆区/胜利街街道")]
+    assert infer_locality(findings) is None
+    assert infer_locality([*findings, short_form(text, "高望", f"{yinchuan}/兴庆区/高望镇")]) is not None
+
+
 def test_names_without_a_division_path_do_not_vote():
     text = "椒江下陈美国"
     kept = Finding(4, 6, "美国", "PLACE", "world-places", "LexiconRecognizer", 0.9, "r", evidence=("美国",))
@@ -197,6 +206,9 @@ def test_abbreviation_of_two_counties_of_the_home_prefecture(model, words, expec
     (["椒江", "下陈", "打造", "“", "台韵", "红领", "”"], ["台韵"]),  # 台 = 台州, the home prefecture
     (["椒江", "下陈", "防御", "“", "台风", "”"], []),  # a dictionary word
     (["椒江", "下陈", "打造", "台韵", "红领"], []),  # no quotation
+    (["椒江", "下陈", "打响", "“", "台", "满意", "·", "融", "服务", "”"], ["台"]),  # a pun on the abbreviation
+    (["椒江", "下陈", "推动", "“", "台", "满意", "台", "放心", "”"], []),  # the character again: a 越…越… slogan
+    (["椒江", "下陈", "推动", "“", "台", "好", "”"], []),  # no word after it
 ])
 def test_a_quoted_brand_opening_with_the_home_prefecture_abbreviation(model, words, expected):
     text = "".join(words)
