@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.language import Language
 
+from redact.allowed_phrases import AllowedPhrases
 from redact.analysis import Analyzer
 from redact.documents import Document
 from redact.errors import UsageError
@@ -76,6 +77,7 @@ class Redactor:
         self.analyzer = Analyzer(ruleset, nlp)
         self.localities = [LocalityModel(r) for r in ruleset.rules if isinstance(r, GazetteerRule) and r.locality]
         self.allow_terms = ruleset.allow_reasons()
+        self.allowed_phrases = AllowedPhrases(ruleset.allow_phrases)
         self.residual = ResidualScanner(ruleset)
         self._first_pass: OrderedDict[str, tuple[list[Finding], Locality | None]] = OrderedDict()
         self._first_pass_chars = 0
@@ -96,6 +98,7 @@ class Redactor:
         profile, layer = self.choose_profile(text)
         active_terms = frozenset(r.id for r in self.ruleset.rules if isinstance(r, TermRule) and r.layer == layer)
         settings = ResolveSettings(profile=profile, allow_terms=self.allow_terms,
+                                   allowed_phrases=self.allowed_phrases.occurrences(text),
                                    active_term_rules=active_terms, reporting_years=reporting_years(text),
                                    protected=protected_spans(text) + tuple(document.payload.get("protected", ())),
                                    extra_entities=tuple(batch_entities.values()) if batch_entities else ())

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import ahocorasick
 
+from redact.allowed_phrases import PhraseSpans
 from redact.common_words import common_words, is_han, is_ordinary_word_entity
-
 from redact.findings import Finding, NearMiss
 from redact.rules import Profile
 
@@ -28,6 +28,8 @@ class ResolveSettings:
     profile: Profile
     # Terms never masked; a mapping also says which rule or review decision allows each term.
     allow_terms: Mapping[str, str] | Set[str] = frozenset()
+    # Where the allow-listed terms occur in the text: a finding inside one is kept too (晋江经验).
+    allowed_phrases: PhraseSpans = PhraseSpans(())
     active_term_rules: frozenset[str] = frozenset()
     reporting_years: frozenset[str] = frozenset()
     protected: tuple[tuple[int, int], ...] = ()
@@ -87,10 +89,12 @@ def _kept_by_policy(finding: Finding, settings: ResolveSettings) -> str | None:
     """Why a recognised finding is never masked: its rule keeps it, or the allow-list does."""
     if finding.kept:
         return f"kept by its rule: {finding.kept}"
-    allowed = _allowed_as(finding, settings.allow_terms)
+    allowed, where = _allowed_as(finding, settings.allow_terms), ""
+    if allowed is None and (phrase := settings.allowed_phrases.containing(finding.start, finding.end)):
+        allowed, where = phrase, f" (inside 「{phrase}」)"
     if allowed is not None:
         by = settings.allow_terms.get(allowed) if isinstance(settings.allow_terms, Mapping) else None
-        return f"allow-listed by {by}" if by else "allow-listed"
+        return f"allow-listed by {by}{where}" if by else f"allow-listed{where}"
     return None
 
 

@@ -256,9 +256,11 @@ class _TermList(_Strict):
 
 
 class AllowRule(_TermList):
-    """Terms that are never masked, whatever a recognizer says."""
+    """Terms that are never masked, whatever a recognizer says. With `phrases`, a name inside one
+    of the terms is kept there too (延安 in 延安精神), though not where it stands alone."""
 
     kind: Literal["allow"]
+    phrases: bool = False
 
 
 class WatchRule(_TermList):
@@ -327,6 +329,7 @@ class RuleSet(BaseModel):
     directory: Path
     rules: tuple[Rule, ...]
     allow_terms: dict[str, str]  # term → id of the (first) allow rule that lists it
+    allow_phrases: frozenset[str] = frozenset()  # terms of allow rules with `phrases`
     profiles: dict[str, Profile]
     watch_terms: dict[str, str] = {}  # term → id of the watch rule
     sources: dict[str, Path] = {}  # rule id → the file that defines it
@@ -368,6 +371,7 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = (),
     errors: list[RuleError] = []
     rules: list[Rule] = []
     allow: dict[str, str] = {}
+    phrases: set[str] = set()
     watch: dict[str, str] = {}
     seen_ids: dict[str, Path] = {}
     files = [*sorted(directory.glob("*.yaml")), *extra_files]
@@ -396,13 +400,15 @@ def load_rules(directory: Path | None = None, extra_files: Iterable[Path] = (),
                     terms += read_list(Path(parsed.terms_file))
                 for term in terms:
                     target.setdefault(term, parsed.id)
+                if isinstance(parsed, AllowRule) and parsed.phrases:
+                    phrases.update(terms)
             else:
                 rules.append(parsed)
     profiles = _load_profiles(directory / "profiles", errors)
     if errors:
         raise RuleErrors(errors)
-    return RuleSet(directory=directory, rules=tuple(rules), allow_terms=allow, profiles=profiles,
-                   watch_terms=watch, sources=seen_ids, decisions=decisions)
+    return RuleSet(directory=directory, rules=tuple(rules), allow_terms=allow, allow_phrases=frozenset(phrases),
+                   profiles=profiles, watch_terms=watch, sources=seen_ids, decisions=decisions)
 
 
 def _is_decision_entry(entry: dict, path: Path, errors: list[RuleError]) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from redact.allowed_phrases import AllowedPhrases
 from redact.findings import Finding
 from redact.resolve import ResolveSettings, choose_non_overlapping, propagate, resolve
 from redact.rules import LabelMask, Profile
@@ -116,6 +117,24 @@ def test_a_rule_may_keep_what_it_recognises():
     assert [(n.finding.text, n.why, n.kept) for n in result.near_misses] == [
         ("市委组织部", "kept by its rule: a body named by its function alone", True),
         ("沙溪", "score 0.30 below the threshold 0.50", False)]
+
+
+def test_an_allow_listed_phrase_keeps_the_names_inside_it_only_there():
+    text = "学习晋江经验，参观沙溪镇"
+    allow = {"晋江经验": "national-models"}
+    result = resolve([at(text, "晋江"), at(text, "沙溪")], text,
+                     settings(allow_terms=allow, allowed_phrases=AllowedPhrases(allow).occurrences(text)))
+    assert masked_texts(result) == [(9, "沙溪")]
+    assert [(n.finding.text, n.why, n.kept) for n in result.near_misses] == [
+        ("晋江", "allow-listed by national-models (inside 「晋江经验」)", True)]
+
+
+def test_a_name_confirmed_elsewhere_is_masked_inside_an_allow_listed_phrase_too():
+    text = "学习晋江经验，赴晋江市"  # the document names the place itself: the phrase names it too
+    allow = {"晋江经验": "national-models"}
+    result = resolve([at(text, "晋江"), at(text, "晋江", 1)], text,
+                     settings(allow_terms=allow, allowed_phrases=AllowedPhrases(allow).occurrences(text)))
+    assert masked_texts(result) == [(2, "晋江"), (8, "晋江")]
 
 
 def test_allow_list_is_checked_before_the_threshold():

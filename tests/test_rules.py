@@ -74,7 +74,8 @@ def test_small_rule_set_loads(tmp_path):
                         "    terms_file: lexicons/landmarks.txt\n    keep_suffixes: [大桥]\n"
                         "  - id: admin-suffix\n    kind: affix\n    label: PLACE\n    suffixes: [镇, 乡]\n"),
         "allow.yaml": "rules:\n  - id: national\n    kind: allow\n    terms: [浙江]\n"
-                      "    terms_file: lexicons/allow.txt\n",
+                      "    terms_file: lexicons/allow.txt\n"
+                      "  - id: models\n    kind: allow\n    phrases: true\n    terms: [延安精神]\n",
     }, profiles={"upper.yaml": UPPER, "lower.yaml": LOWER,
                  "auto.yaml": "id: auto\nauto:\n  default: upper\n  detect:\n    - {profile: lower, pattern: x}\n"},
         lexicons={"lexicons/landmarks.txt": "# comment\n腾云山大桥\n\n天姥\n", "lexicons/allow.txt": "中国\n"})
@@ -83,7 +84,8 @@ def test_small_rule_set_loads(tmp_path):
     assert isinstance(landmarks, LexiconRule) and isinstance(affix, AffixRule)
     assert landmarks.terms_file == str((directory / "lexicons" / "landmarks.txt").resolve())
     assert read_list(Path(landmarks.terms_file)) == ["腾云山大桥", "天姥"]
-    assert ruleset.allow_terms == {"浙江": "national", "中国": "national"}
+    assert ruleset.allow_terms == {"浙江": "national", "中国": "national", "延安精神": "models"}
+    assert ruleset.allow_phrases == {"延安精神"}
     assert set(ruleset.profiles) == {"upper", "lower", "auto"}
     assert affix.score == 0.85 and affix.min_core == 2 and affix.reject_common_words
 
