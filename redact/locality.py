@@ -159,6 +159,8 @@ class LocalityModel:
         self.divisions = _rows_by_county(Path(rule.file))
         self.villages = _rows_by_county(Path(self.settings.villages_file)) if self.settings.villages_file else {}
         self.stop_words = frozenset(read_list(Path(rule.stop_file))) if rule.stop_file else frozenset()
+        # The generic words a listed place may end in: those after home names, and the divisions' own.
+        self.list_suffixes = tuple(dict.fromkeys((*self.settings.generic_after, *rule.keep_suffixes)))
         self._home_matchers: dict[str, TermMatcher] = {}
         self.prefecture_abbreviations = _prefecture_abbreviations(rule.abbreviations_file)
         self._abbreviation_patterns: dict[str, tuple[dict[str, AbbreviationReason], ahocorasick.Automaton | None]] = {}
@@ -187,7 +189,7 @@ class LocalityModel:
                 home_names[locality.path] = self._home_names(locality, text, bounds)
             adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
         siblings = list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
-                                        self.settings.generic_after, self.stop_words, inert))
+                                        self.list_suffixes, self.stop_words, inert))
         chained = list(chained_places(adjusted, text, bounds, self.settings, self.stop_words, inert))
         adjusted += siblings + chained
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
@@ -445,8 +447,8 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
                     inert: frozenset[int] = frozenset()) -> Iterable[Finding]:
     """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
     (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`). In a list of places with a generic suffix
-    (`XX大道、北大路、解放街`), the items' names are places even when they are common words; the
-    suffix stays outside the finding. A conjunction joins two suffixed places (`XX路和檀和线`): the
+    (`XX大道、北大路、解放街`), the items' names are places even when they are common words. An
+    item's generic suffix always stays outside the finding (`XX、下陈街道`). A conjunction joins two suffixed places (`XX路和檀和线`): the
     item after it is one token with a generic suffix."""
     confident, placeholders = _anchors(findings, text, inert)
     known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
@@ -460,13 +462,13 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
         for start, end in (following, _previous_item(text, bounds, anchor.start, suffixes), joined):
             if start is None:
                 continue
-            item_suffix = match.group() if suffix and (match := trailing.search(text, start, end)) else ""
-            if (start, end) == joined and not item_suffix:
+            item_suffix = match.group() if trailing and (match := trailing.search(text, start, end)) else ""
+            if (start, end) == joined and not (suffix and item_suffix):
                 continue
             if item_suffix and not (bounds.is_start(end - len(item_suffix)) or bounds.token_at(start) == (start, end)):
                 continue  # 城市|道路: the "suffix" belongs to another word
             end -= len(item_suffix)
-            if (start, end) in known or not _is_sibling_name(text[start:end], item_suffix, stop_words):
+            if (start, end) in known or not _is_sibling_name(text[start:end], item_suffix if suffix else "", stop_words):
                 continue
             rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
             sibling = Finding(start, end, text[start:end], "PLACE", rule_id, RECOGNIZER, score,

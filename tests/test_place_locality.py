@@ -266,6 +266,9 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
     # or rare proper nouns (永丰), not frequent ones (城市)
     (["沿海", "永丰", "、", "XX片区", "拆除"], ["永丰"]),
     (["XX", "、", "城市", "等"], []),
+    # an item's own suffix stays outside the finding, whatever the anchor's (XX、梅棠|小区)
+    (["XX", "、", "梅棠", "小区", "等"], ["梅棠"]),
+    (["XX", "、", "城市", "公园", "等"], []),  # a common name needs a suffixed anchor
     # a conjunction joins two suffixed places: the token after it, with its own suffix
     (["XX路", "和", "檀和路", "作为", "示范"], ["檀和"]),
     (["XX路", "和", "檀和", "作为", "示范"], []),
