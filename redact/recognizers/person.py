@@ -24,7 +24,8 @@ FULL_NAME_LENGTHS = (2, 3, 4)
 LOW_SCORE = 0.3
 CLASSIFIER_TAG = "q"  # 张, 位, 段: surnames and classifiers
 COUNTING_CHARS = "一二两三四五六七八九十百千几每各这那该某0123456789"
-NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及")
+LABEL_COLONS = ("：", ":")
+NAME_FOLLOWERS = ("同志", "任", "为", "等", "、", "，", "）", ")", "；", "。", "：", "和", "及", " ", "\u3000", "\t", "\n")
 
 
 class PersonRecognizer(RuleRecognizer):
@@ -152,7 +153,10 @@ class PersonRecognizer(RuleRecognizer):
 
     def _name_after(self, text: str, bounds: TokenBounds, title_end: int, title: str
                     ) -> Iterable[Candidate]:
-        """`局长贾志春任组长`: a surname-led token after a title, closed by punctuation or 任/同志."""
+        """`局长贾志春任组长`: a surname-led token after a title, closed by punctuation or 任/同志;
+        a colon may stand between them, as after a label (`联系人：李明`)."""
+        if text.startswith(LABEL_COLONS, title_end):
+            title_end += 1
         split = self._split_name_after(text, bounds, title_end)
         token = split or bounds.token_after(title_end)
         if token is None:
