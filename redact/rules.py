@@ -155,6 +155,9 @@ class AffixRule(_Rule):
     # (used fewer than `rare_word_frequency` times) before them is a name, not an ordinary word.
     rare_word_suffixes: tuple[str, ...] = ()
     rare_word_frequency: Annotated[int, Field(ge=1)] = 20
+    # Verbs of a slogan that builds up a place (生态立镇, 旅游兴村, 科技强县): a common word and one of
+    # them before the suffix is no name.
+    slogan_verbs: tuple[str, ...] = ()
 
 
 class OrganisationRule(_Rule):

@@ -140,6 +140,11 @@ def test_affix_stop_file(tmp_path, stop_lines, words, expected):
     ({"max_core": 4}, ["梅棠岙坑垟", "村"], []),
     ({"max_core": 5}, ["梅棠岙坑垟", "村"], ["梅棠岙坑垟"]),
     ({"min_core": 3}, ["沙溪", "镇"], []),
+    # a slogan: a common word and a verb that builds up the place
+    ({"slogan_verbs": ("立", "兴")}, ["生态立", "镇"], []),
+    ({}, ["生态立", "镇"], ["生态立"]),
+    ({"slogan_verbs": ("立", "兴")}, ["永兴", "镇"], ["永兴"]),  # a two-character name keeps its 兴
+    ({"slogan_verbs": ("立", "兴")}, ["梅棠兴", "村"], ["梅棠兴"]),  # no common word before the verb
 ])
 def test_affix_rule_settings(overrides, words, expected):
     assert spans(affix(**overrides), words) == expected

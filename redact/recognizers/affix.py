@@ -109,6 +109,9 @@ class AffixRecognizer(RuleRecognizer):
             return "the whole is a common word"
         if self.dictionary and self.dictionary.entries.get(core[-1], (0, ""))[1] in PARTICLE_TAGS:
             return "ends with a particle"
+        if core[-1] in self.rule.slogan_verbs and len(core) > 2 and self.dictionary \
+                and self.dictionary.is_common(core[:-1]):
+            return f"a slogan: 「{core[:-1]}」 and the verb 「{core[-1]}」"
         return None
 
     def _ordinary_word(self, core: str, suffix: str) -> str | None:
