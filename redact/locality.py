@@ -189,7 +189,7 @@ class LocalityModel:
                 home_names[locality.path] = self._home_names(locality, text, bounds)
             adjusted += [f for f in home_names[locality.path] if start <= f.start < end]
         siblings = list(listed_siblings(adjusted, text, bounds, self.settings.sibling_score,
-                                        self.list_suffixes, self.stop_words, inert))
+                                        self.list_suffixes, self.stop_words, inert, self.settings.plain_generic))
         chained = list(chained_places(adjusted, text, bounds, self.settings, self.stop_words, inert))
         adjusted += siblings + chained
         return overall, sorted(adjusted, key=lambda f: (f.start, f.end, f.label, f.rule_id))
@@ -444,11 +444,12 @@ def _counties_by_prefecture(path: str) -> dict[str, tuple[GazetteerRow, ...]]:
 
 def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds, score: float,
                     suffixes: Sequence[str] = (), stop_words: frozenset[str] = frozenset(),
-                    inert: frozenset[int] = frozenset()) -> Iterable[Finding]:
+                    inert: frozenset[int] = frozenset(), plain_suffixes: Sequence[str] = ()) -> Iterable[Finding]:
     """Unknown names joined to a confident place, or to an existing XX placeholder, by 、 · - 至
     (`下岩贝-金山上、梅棠雅集等`, `上辇至XX农场`). In a list of places with a generic suffix
     (`XX大道、北大路、解放街`), the items' names are places even when they are common words. An
-    item's generic suffix always stays outside the finding (`XX、下陈街道`). A conjunction joins two suffixed places (`XX路和檀和线`): the
+    item's generic suffix always stays outside the finding (`XX、下陈街道`); one of `plain_suffixes`
+    makes no common word a name (`XX路、延伸段`). A conjunction joins two suffixed places (`XX路和檀和线`): the
     item after it is one token with a generic suffix."""
     confident, placeholders = _anchors(findings, text, inert)
     known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
@@ -468,7 +469,8 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
             if item_suffix and not (bounds.is_start(end - len(item_suffix)) or bounds.token_at(start) == (start, end)):
                 continue  # 城市|道路: the "suffix" belongs to another word
             end -= len(item_suffix)
-            if (start, end) in known or not _is_sibling_name(text[start:end], item_suffix if suffix else "", stop_words):
+            naming_suffix = item_suffix if suffix and item_suffix not in plain_suffixes else ""
+            if (start, end) in known or not _is_sibling_name(text[start:end], naming_suffix, stop_words):
                 continue
             rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
             sibling = Finding(start, end, text[start:end], "PLACE", rule_id, RECOGNIZER, score,

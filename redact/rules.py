@@ -85,6 +85,9 @@ class LocalitySettings(_Strict):
     abbreviation_score: Annotated[float, Field(ge=0, le=1)] = 0.7
     sibling_score: Annotated[float, Field(ge=0, le=1)] = 0.7
     generic_after: tuple[str, ...] = ()
+    # Generic words that follow ordinary words as often as names (延伸段, 核心片区, 老旧小区): in a
+    # list of places, a common word before one of them is no name.
+    plain_generic: tuple[str, ...] = ()
     # A smaller place written right after its place (凤洋社|漕头李|区块): the words that may close
     # the place (社, 村), and the words for a plot or a village that close the smaller one.
     chain_links: tuple[str, ...] = ()

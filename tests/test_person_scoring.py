@@ -173,6 +173,10 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
     ("村民李德胜告诉记者，今年收入过万。", ["李德胜"]),
     ("记者王强报道：全县粮食生产喜获丰收。", ["王强"]),
     ("老人刘桂兰说，村里的路修好了。", ["刘桂兰"]),
+    # a one-character given-name token the segmenter glued to 同志 (周立|新|同志), not 等
+    ("局党委书记、局长周立新同志讲授专题党课。", ["周立新"]),
+    ("局长王强等同志参加。", ["王强"]),
+    ("（本报记者温宪摄）", ["温宪"]),  # 摄 follows names itself
     # a form label, its colon, the name (李明 and 陈刚 alone are no dictionary names)
     ("联系人：李明，联系电话：0576-88123456。", ["李明"]),
     ("填报人：陈刚  审核人:孙志强", ["孙志强", "陈刚"]),

@@ -278,6 +278,18 @@ def test_listed_siblings(words, expected):
     assert sibling_texts(words, stop_words=frozenset({"解放"})) == expected
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["XX大道", "、", "延伸段", "等"], []),  # a common word before 段
+    (["XX大道", "、", "梅棠段", "等"], ["梅棠"]),  # an unknown one
+    (["XX大道", "、", "核心", "片区", "建设"], []),
+    (["XX大道", "、", "解放", "街", "等"], ["解放"]),  # 街 is no plain generic word
+])
+def test_plain_generic_words_make_no_common_word_a_name(words, expected):
+    text = "".join(words)
+    found = listed_siblings([], text, bounds(words), 0.7, ("大道", "街", "段", "片区"), plain_suffixes=("段", "片区"))
+    assert sorted(f.text for f in found) == expected
+
+
 def test_a_placeholder_that_masks_no_place_anchors_no_siblings():
     words = ["会后", "XX", "、", "梅棠雅集", "等"]
     text = "".join(words)

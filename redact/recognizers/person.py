@@ -163,8 +163,10 @@ class PersonRecognizer(RuleRecognizer):
             return
         if token[1] - token[0] > 2 and text[token[1] - 1] in SAYING:
             token = (token[0], token[1] - 1)  # 副总理 | 王益说: the verb of saying glued to the name
-        word = text[token[0]:token[1]]
         surname = self._surname_at(text, token[0])
+        if split is None and surname is not None:
+            token = self._glued_given_char(text, bounds, token)
+        word = text[token[0]:token[1]]
         if surname is None or len(word) not in FULL_NAME_LENGTHS or len(word) <= len(surname) or not is_han(word):
             return
         if split is None and self._is_common_word(word):
@@ -175,6 +177,17 @@ class PersonRecognizer(RuleRecognizer):
         if token[1] == len(text) or text.startswith(NAME_FOLLOWERS, token[1]) or text[token[1]] in SAYING:
             yield Candidate(token[0], token[1], self.rule.score * 0.9,
                             f"full name 「{word}」 after the title 「{title}」")
+
+    def _glued_given_char(self, text: str, bounds: TokenBounds, token: tuple[int, int]) -> tuple[int, int]:
+        """`局长 | 周立 | 新 | 同志`: a two-character token and a one-character token that a name
+        follower closes make one three-character name (the segmenter read 新同志, "new comrade"),
+        unless that character follows names itself (记者温宪摄）, 王强等同志)."""
+        end = token[1]
+        if token[1] - token[0] != 2 or bounds.token_at(end) != (end, end + 1) or not is_han(text[end]) \
+                or text[end] in NAME_FOLLOWERS or text[end] in SAYING or text[end] == LIST_END \
+                or text[end] in self.cues_after:
+            return token
+        return (token[0], end + 1) if text.startswith(NAME_FOLLOWERS, end + 1) else token
 
     def _place_word_before_cue(self, text: str, word: str, end: int) -> bool:
         """`局长 | 常山 | 表示`: a dictionary place word (not a listed place: 常山, a county) that a
