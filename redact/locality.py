@@ -453,6 +453,9 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
     item after it is one token with a generic suffix."""
     confident, placeholders = _anchors(findings, text, inert)
     known = {(f.start, f.end) for f in confident}  # a doubtful candidate (解放, 0.4) may be a sibling
+    # An item that is a common word and a confident name (生态白沙、幸福白沙) is a phrase about
+    # that place, no sibling.
+    named = sorted({f.text for f in confident if len(f.text) >= 2})
     leading, trailing = _suffix_patterns(tuple(suffixes))
     queue = sorted(confident + placeholders, key=lambda f: (f.start, f.end))
     while queue:
@@ -470,7 +473,8 @@ def listed_siblings(findings: Sequence[Finding], text: str, bounds: TokenBounds,
                 continue  # 城市|道路: the "suffix" belongs to another word
             end -= len(item_suffix)
             naming_suffix = item_suffix if suffix and item_suffix not in plain_suffixes else ""
-            if (start, end) in known or not _is_sibling_name(text[start:end], naming_suffix, stop_words):
+            if (start, end) in known or not _is_sibling_name(text[start:end], naming_suffix, stop_words) \
+                    or _describes_a_named_place(text[start:end], named):
                 continue
             rule_id = "division-gazetteer-locality" if anchor.rule_id == "existing-placeholder" else anchor.rule_id
             sibling = Finding(start, end, text[start:end], "PLACE", rule_id, RECOGNIZER, score,
@@ -573,6 +577,11 @@ def _suffix_patterns(suffixes: tuple[str, ...]) -> tuple[re.Pattern[str] | None,
         return None, None
     alternatives = "|".join(map(re.escape, sorted(suffixes, key=len, reverse=True)))
     return re.compile(alternatives), re.compile(f"(?:{alternatives})$")
+
+
+def _describes_a_named_place(item: str, names: Sequence[str]) -> bool:
+    """`幸福白沙` where 白沙 is a confident place: a common word, then the name."""
+    return any(item.endswith(name) and common_words().is_common(item[:-len(name)]) for name in names)
 
 
 def _is_sibling_name(name: str, suffix: str, stop_words: frozenset[str]) -> bool:

@@ -290,6 +290,15 @@ def test_plain_generic_words_make_no_common_word_a_name(words, expected):
     assert sorted(f.text for f in found) == expected
 
 
+def test_an_item_holding_a_confident_name_is_no_sibling():
+    words = ["生态", "白沙", "、", "幸福白沙", "目标"]  # the slogan's 白沙 is masked by propagation
+    home = Finding(2, 4, "白沙", "PLACE", "division-gazetteer", "GazetteerRecognizer", 0.9, "r", evidence=(JIAOJIANG,))
+    assert sibling_texts(words, [home]) == []
+    assert sibling_texts(["生态", "白沙", "、", "梅棠雅集", "等"], [home]) == ["梅棠雅集"]
+    start = Finding(0, 2, "白沙", "PLACE", "division-gazetteer", "GazetteerRecognizer", 0.9, "r", evidence=(JIAOJIANG,))
+    assert sibling_texts(["白沙", "、", "金白沙上", "等"], [start]) == ["金白沙上"]  # no common word and the name
+
+
 def test_a_placeholder_that_masks_no_place_anchors_no_siblings():
     words = ["会后", "XX", "、", "梅棠雅集", "等"]
     text = "".join(words)
