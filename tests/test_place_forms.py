@@ -51,6 +51,7 @@ DIVISIONS = [
     "常熟市\t常熟\tcounty\t江苏省/苏州市",
     "山西省\t山西\tprovince\t",
     "大同市\t大同\tprefecture\t山西省",
+    "建城镇\t建城\ttownship\t广东省/汕头市/澄海区",
 ]
 RENAMED = (RenamedSuffixes(level="county", suffixes=("县", "市", "区")),
            RenamedSuffixes(level="township", suffixes=("乡", "镇")))
@@ -142,6 +143,14 @@ def test_without_renamed_suffixes_only_todays_names(gazetteer):
     (["歙", "县城"], []),
 ])
 def test_one_character_counties(gazetteer, words, expected):
+    assert spans(gazetteer(), words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["新", "建城镇", "污水", "管网"], []),  # 新建 + 城镇 is the reading
+    (["赴", "建城镇", "调研"], ["建城"]),
+])
+def test_a_full_name_read_as_two_common_words_is_none(gazetteer, words, expected):
     assert spans(gazetteer(), words) == expected
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
-from redact.common_words import PERSON_TAGS, PROPER_NOUN_TAGS, CommonWords, common_words
+from redact.common_words import FREQUENT_WORD, PERSON_TAGS, PROPER_NOUN_TAGS, CommonWords, common_words
 
 from redact.recognizers.base import Candidate, RuleRecognizer, TokenBounds, leftmost_longest
 from redact.rules import AbbreviationContexts, GazetteerRule, LexiconRule, read_list
@@ -438,7 +438,8 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name;
-        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长. A short
+        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长. Nor is
+        one whose first character ends a frequent word while the rest is a common one (新建|城镇). A short
         form right after the name of a division above it is that division's (浙江省|新昌). A name
         inside a longer stop-listed phrase is none (金山 of 绿水青山就是金山银山)."""
         dictionary = common_words()
@@ -448,6 +449,8 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             if any(start <= candidate.start and candidate.end <= end for start, end in phrases):
                 continue
             suffix_end = self._suffix_end(text, candidate)
+            if suffix_end and _read_as_two_words(text, candidate.start, suffix_end):
+                continue
             if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
                 yield from self._short_form(text, candidate)
                 continue
@@ -508,6 +511,16 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             if text.startswith(suffix, candidate.end):
                 return candidate.end + len(suffix)
         return None
+
+
+def _read_as_two_words(text: str, start: int, end: int) -> bool:
+    """`新建城镇`: the name's first character ends a frequent word with the one before it, and
+    the rest of the name is a common word (建城镇 is a township; 新建 + 城镇 is the reading; not
+    深圳市南山区, where 市南 is a rare word)."""
+    dictionary = common_words()
+    before = text[start - 1:start + 1]
+    return start > 0 and end - start > 2 and dictionary.is_common(before) \
+        and dictionary.entries[before][0] >= FREQUENT_WORD and dictionary.is_common(text[start + 1:end])
 
 
 def gazetteer_entries(rule: GazetteerRule) -> Mapping[str, Entry]:
