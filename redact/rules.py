@@ -215,6 +215,7 @@ class PersonRule(_Rule):
     transliteration_file: str | None = None
     japanese_surnames: tuple[str, ...] = ()  # 村山 of 村山富市: a four-character name is Japanese
     places_file: str | None = None  # places spelled like a name (莫斯科, 阿根廷): never a person
+    landmarks_file: str | None = None  # famous landmarks (钱塘江, 雁荡山): never a person
     divisions_file: str | None = None  # the gazetteer: its provinces and prefectures (石家庄) are no persons
 
 
@@ -512,7 +513,7 @@ def _parse(model: type[BaseModel] | None, entry: dict, path: Path, errors: list[
 
 FILE_FIELDS = ("terms_file", "file", "stop_file", "surnames_file", "titles_file", "abbreviations_file",
                "cues_before_file", "cues_after_file", "transliteration_file",
-               "places_file", "divisions_file", "national_file", "famous_file", "coarse_file", "world_file",
+               "places_file", "landmarks_file", "divisions_file", "national_file", "famous_file", "coarse_file", "world_file",
                "kept_terms_file")
 
 

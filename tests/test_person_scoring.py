@@ -173,6 +173,8 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
     ("村民李德胜告诉记者，今年收入过万。", ["李德胜"]),
     ("记者王强报道：全县粮食生产喜获丰收。", ["王强"]),
     ("老人刘桂兰说，村里的路修好了。", ["刘桂兰"]),
+    # a famous landmark spelled like a name is no person (钱 + 塘江)
+    ("推进瓯江、飞云江流域综合治理，钱塘江，曹娥江", []),
     # a one-character given-name token the segmenter glued to 同志 (周立|新|同志), not 等
     ("局党委书记、局长周立新同志讲授专题党课。", ["周立新"]),
     ("局长王强等同志参加。", ["王强"]),
