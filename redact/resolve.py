@@ -28,7 +28,7 @@ class ResolveSettings:
     profile: Profile
     # Terms never masked; a mapping also says which rule or review decision allows each term.
     allow_terms: Mapping[str, str] | Set[str] = frozenset()
-    # Where the allow-listed terms occur in the text: a finding inside one is kept too (晋江经验).
+    # Where the phrases of allow rules (`phrases: true`) occur: a finding inside one is kept (晋江经验).
     allowed_phrases: PhraseSpans = PhraseSpans(())
     active_term_rules: frozenset[str] = frozenset()
     reporting_years: frozenset[str] = frozenset()
