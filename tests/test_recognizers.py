@@ -119,6 +119,14 @@ def test_affix(words, expected):
     assert spans(affix(), words) == expected
 
 
+@pytest.mark.parametrize(("words", "expected"), [
+    (["项目", "中", "京", "电投"], ["中京"]),  # the dictionary knows 中京 as a place name
+    (["项目", "中", "岙", "电投"], []),  # 中 is a function character: no name across it
+])
+def test_affix_core_joins_a_function_character_into_a_dictionary_name(words, expected):
+    assert spans(affix(suffixes=("电投",)), words) == expected
+
+
 def test_affix_common_words_pass_when_the_dictionary_is_off():
     assert spans(affix(reject_common_words=False), ["开展", "服务", "镇"]) == ["服务"]
     assert spans(affix(), ["开展", "服务", "镇"]) == []

@@ -18,6 +18,7 @@ PLACEHOLDER_CHARS = set("Xx")
 # jieba tags of aspect and structural particles (的 uj, 了 ul, 着 uz, 过 ug, 得 ud): no name ends with
 # one (有的|街道); 地 (uv) does (林地村).
 PARTICLE_TAGS = ("uj", "ul", "uz", "ug", "ud")
+NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz"})  # tags of dictionary names (中京, ns)
 STOP_PREFIX = "stop-listed prefix"
 STOP_LISTED = "stop-listed"
 OPENING_QUOTES = "".join(QUOTE_PAIRS) + "\"'"
@@ -78,11 +79,16 @@ class AffixRecognizer(RuleRecognizer):
         if previous is None:
             return None
         start = previous[0]
-        # An unknown name is often split into single characters (儒 岙 镇): join them back.
+        # An unknown name is often split into single characters (儒 岙 镇): join them back; a
+        # function character only when the dictionary knows the whole as a name (中|京|电投: 中京).
         while suffix_start - start < self.rule.min_core:
             previous = bounds.token_before(start)
             char = text[previous[0]:previous[1]] if previous else ""
-            if len(char) != 1 or not is_han(char) or (self.dictionary and self.dictionary.is_function_char(char)):
+            if len(char) != 1 or not is_han(char):
+                break
+            if self.dictionary and self.dictionary.is_function_char(char):
+                if self.dictionary.entries.get(char + text[start:suffix_start], (0, ""))[1] in NAME_TAGS:
+                    start = previous[0]
                 break
             start = previous[0]
         return start
