@@ -596,7 +596,9 @@ def _is_sibling_name(name: str, suffix: str, stop_words: frozenset[str]) -> bool
     if name.endswith(OFFICE_ENDINGS):
         return False
     if suffix:
-        return not (dictionary.is_frequent_word(name + suffix) or name + suffix in stop_words)
+        whole = name + suffix  # the dictionary may know the street by name (解放路, nz): a name
+        named = dictionary.entries.get(whole, (0, ""))[1] in NAME_TAGS
+        return whole not in stop_words and (named or not dictionary.is_frequent_word(whole))
     entry = dictionary.entries.get(name)
     return entry is None or (entry[1] in NAME_TAGS and entry[0] < RARE_NAME)
 

@@ -248,6 +248,8 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
 @pytest.mark.parametrize(("words", "expected"), [
     # a list of roads after a masked one: the names, even common words, without their suffix
     (["汇总", "XX大道", "、", "北大路", "、", "解放", "街", "、", "胜利街", "等"], ["北大", "胜利", "解放"]),
+    # a street the dictionary knows by name (解放路, nz) is a name, however frequent
+    (["推进", "XX大道", "、", "解放路", "等"], ["解放"]),
     # a "suffix" that belongs to another word ends nothing
     (["推进", "XX路", "、", "城市", "道路", "建设"], []),
     # a placeholder before a unit stands for a figure, not a place
