@@ -78,6 +78,8 @@ UNIT_TAGS = frozenset({"m", "q"})
 DESCRIBING_TAGS = frozenset({"v", "vn", "vd", "d", "a", "ad", "an"})
 # An abbreviation's reason, and whether it counts only as a whole token.
 AbbreviationReason = tuple[str, bool]
+# A plain noun used this often in the dictionary reads as the word, not as a home village (富民).
+RARE_HOME_NOUN = 100
 # A character the dictionary barely knows (碶, 岙, 堍): in a home name, it marks a local coinage.
 RARE_CHAR = 30
 OFFICE_ENDINGS = ("局", "厅", "委", "办", "部", "站", "所", "院", "处", "科", "队", "中心", "公司")
@@ -293,13 +295,14 @@ class LocalityModel:
 
     def _usable_short(self, short: str, name: str) -> bool:
         """A home name's short form, unless stop-listed or read as an ordinary word; a rare plain
-        noun still counts (海门 of 海门街道, 51 uses in the dictionary)."""
+        noun still counts (海门 of 海门街道, 51 uses in the dictionary; not 富民 of 富民村, 122 uses,
+        as in 强村富民)."""
         if len(short) < 2 or short == name or short in self.stop_words:
             return False
         dictionary = common_words()
         entry = dictionary.entries.get(short)
         if entry is not None and entry[1] == "n":
-            return not dictionary.is_frequent_word(short)
+            return not dictionary.is_frequent_word(short, RARE_HOME_NOUN)
         return not dictionary.is_common(short)
 
     def _abbreviations(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:

@@ -28,7 +28,7 @@ DIVISIONS = [
     f"下陈街道\t下陈\ttownship\t{JIAOJIANG}",
     f"海门街道\t海门\ttownship\t{JIAOJIANG}",
 ]
-VILLAGES = [f"凤洋村\t凤洋\tvillage\t{JIAOJIANG}/下陈街道"]
+VILLAGES = [f"凤洋村\t凤洋\tvillage\t{JIAOJIANG}/下陈街道", f"富民村\t富民\tvillage\t{JIAOJIANG}/下陈街道"]
 FAR = {  # far short forms: text → (evidence path)
     "南通": "江苏省/南通市",
     "敦煌": "甘肃省/酒泉市/敦煌市",
@@ -188,6 +188,18 @@ def test_home_villages_are_found_in_a_local_document(model):
     findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
     _, adjusted = model.apply(findings, text, bounds(words))
     assert "凤洋" in scores(adjusted)  # 社 is a generic word after a home name
+
+
+@pytest.mark.parametrize(("words", "found"), [
+    (["椒江", "下陈", "打好", "强村", "富民", "组合拳"], []),  # 富民, a plain noun of 122 uses: the word
+    (["椒江", "下陈", "推进", "富民村", "改造"], ["富民"]),  # with its suffix, the village
+    (["椒江", "下陈", "海门", "召开"], ["海门"]),  # 海门, a rare plain noun (51 uses): the township
+])
+def test_home_short_forms_spelled_like_plain_nouns(model, words, found):
+    text = "".join(words)
+    findings = [short_form(text, "椒江", JIAOJIANG), short_form(text, "下陈", f"{JIAOJIANG}/下陈街道")]
+    _, adjusted = model.apply(findings, text, bounds(words))
+    assert [f.text for f in adjusted if f.text not in ("椒江", "下陈")] == found
 
 
 @pytest.mark.parametrize(("words", "expected"), [

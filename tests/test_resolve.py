@@ -372,6 +372,8 @@ def test_determinism_document_result():
     ("成功促成科莱及其", 4, 6, False),  # 成科 is a rare word, and 促成 takes 成
     ("优化营商城建设", 3, 5, True),     # 营商 is rare, but nothing else takes 营
     ("通苏嘉甬铁路桥建设", 5, 7, True),  # 铁路 is frequent
+    ("画好融合发展同心圆", 6, 8, True),  # 同心圆 is a word of its own (32 uses)
+    ("温州人在外创业", 0, 2, False),  # 温州人 is listed, but only 3 times: noise
 ])
 def test_propagation_never_cuts_a_dictionary_word(text: str, start: int, end: int, cuts: bool) -> None:
     from redact.resolve import cuts_a_word
