@@ -127,6 +127,11 @@ def test_affix_core_joins_a_function_character_into_a_dictionary_name(words, exp
     assert spans(affix(suffixes=("电投",)), words) == expected
 
 
+def test_affix_longest_suffix_names_a_natural_village():
+    assert spans(affix(suffixes=(*PLACE_SUFFIXES, "自然村")), ["鲁村", "蔡塘", "自然村", "，"]) == ["蔡塘"]
+    assert spans(affix(), ["鲁村", "蔡塘", "自然村", "，"]) == []  # 自然 alone is a common word
+
+
 def test_affix_common_words_pass_when_the_dictionary_is_off():
     assert spans(affix(reject_common_words=False), ["开展", "服务", "镇"]) == ["服务"]
     assert spans(affix(), ["开展", "服务", "镇"]) == []
