@@ -173,6 +173,13 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
     ("村民李德胜告诉记者，今年收入过万。", ["李德胜"]),
     ("记者王强报道：全县粮食生产喜获丰收。", ["王强"]),
     ("老人刘桂兰说，村里的路修好了。", ["刘桂兰"]),
+    # lists: items led by a frequent surname are names when most items are confirmed names, or
+    # every item is shaped like one (梁|建军, 郑|和平: given names as much as words)
+    ("成员：马骏、何志强、郭晓东、梁建军、宋佳、郑和平、谢文", ["何志强", "宋佳", "梁建军", "谢文", "郑和平",
+                                                  "郭晓东", "马骏"]),
+    ("表彰张伟、王芳、刘洋、陈静、杨帆等先进个人。", ["刘洋", "张伟", "杨帆", "王芳", "陈静"]),
+    ("推进城市、乡村、社区、学校、医院建设。", []),
+    ("走访石门、叶村、高桥等地。", []),
     # a famous landmark spelled like a name is no person (钱 + 塘江)
     ("推进瓯江、飞云江流域综合治理，钱塘江，曹娥江", []),
     # a one-character given-name token the segmenter glued to 同志 (周立|新|同志), not 等

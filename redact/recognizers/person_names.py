@@ -79,6 +79,11 @@ DOCTRINE_ENDINGS = ("理论", "思想", "主义")
 EPONYM_ENDINGS = ("杯", "奖")
 MIN_EPONYM = 3
 LIST_END = "等"
+# A list of two- and three-character items joined by 、 (马骏、何志强、梁建军), closed by a
+# non-Han character or 等, and its items.
+NAME_LIST = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,3}(?:、[\u4e00-\u9fff]{2,3})+(?=等|[^\u4e00-\u9fff]|$)")
+LIST_ITEM = re.compile(r"[\u4e00-\u9fff]{2,3}")
+MIN_LIST_ITEMS = 3
 SAYING = "说讲称"  # verbs of saying the segmenter glues to a one-character given name (王 | 强说)
 # A list closed by 等 and a common noun of these tags lists things (金宝、凌霄等项目), unless the noun
 # is a title, a cue before a name, a role (…员, …者) or one of PEOPLE_NOUNS (王强等人).
@@ -251,6 +256,7 @@ class NameScorer:
         found = [replace(c, doubtful=True) if self._listed_as_things(text, bounds, c.end, title_starts) else c
                  for c in found]
         found = self._in_name_rich_text(text, found, confirmed)
+        found = self._list_items(text, found, confirmed)
         found = self._enumerations(text, found, confirmed)
         found = self._name_runs(text, found, confirmed)
         found = self._short_mentions(text, bounds, found, confirmed)
@@ -701,6 +707,38 @@ class NameScorer:
             if c.score < THRESHOLD and all(_listed_sides(text, c, starts, ends)):
                 ordered[i] = c.plus(self.cue, "listed between two confirmed names")
         return ordered
+
+    def _list_items(self, text: str, found: list[NameCandidate], confirmed: Set[tuple[int, int]]
+                    ) -> list[NameCandidate]:
+        """`马骏、何志强、梁建军、郑和平`: in a list whose items are mostly confirmed names, the other
+        items led by a frequent surname are names too, even when the rest reads as a word (建军,
+        和平: given names as much as words), unless the whole is a common word or a place."""
+        sure = set(confirmed) | {(c.start, c.end) for c in found if c.score >= THRESHOLD}
+        spans = {(c.start, c.end): i for i, c in enumerate(found)}
+        added: list[NameCandidate] = []
+        for run in NAME_LIST.finditer(text):
+            items = [(run.start() + m.start(), run.start() + m.end()) for m in LIST_ITEM.finditer(run.group())]
+            named = [item for item in items if item in sure or self._bare_list_name(text[item[0]:item[1]])]
+            if len(items) < MIN_LIST_ITEMS or len(named) < len(items) and 2 * sum(i in sure for i in items) < len(items):
+                continue  # neither every item name-shaped, nor most of them confirmed names
+            for start, end in items:
+                if (start, end) in sure or not self._bare_list_name(text[start:end]):
+                    continue
+                why = "an item of a list of names"
+                if (start, end) in spans:
+                    i = spans[(start, end)]
+                    found[i] = found[i].plus(self.cue, why)
+                else:
+                    added.append(NameCandidate(start, end, THRESHOLD, (why,), cues=1))
+        return found + added
+
+    def _bare_list_name(self, word: str) -> bool:
+        """A list item shaped like a name: a frequent surname first, and the whole no common word,
+        place name or word ending like a place (石门, 叶村)."""
+        entry = self.dictionary.entries.get(word)
+        return word[0] in self.lex.frequent_surnames and not self.dictionary.is_common(word) \
+            and word not in self.lex.places and (entry is None or entry[1] != PLACE_TAG) \
+            and word[-1] not in GENERIC_ENDINGS
 
     # -------------------------------------------------------------- names written together
 
