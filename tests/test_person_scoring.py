@@ -178,6 +178,7 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
     ("成员：马骏、何志强、郭晓东、梁建军、宋佳、郑和平、谢文", ["何志强", "宋佳", "梁建军", "谢文", "郑和平",
                                                   "郭晓东", "马骏"]),
     ("表彰张伟、王芳、刘洋、陈静、杨帆等先进个人。", ["刘洋", "张伟", "杨帆", "王芳", "陈静"]),
+    ("参加会议的有马骏、何志强、郭晓东等同志。", ["何志强", "郭晓东", "马骏"]),  # 有 is the verb, not a surname
     ("推进城市、乡村、社区、学校、医院建设。", []),
     ("走访石门、叶村、高桥等地。", []),
     # a famous landmark spelled like a name is no person (钱 + 塘江)

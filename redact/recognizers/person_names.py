@@ -535,13 +535,17 @@ class NameScorer:
 
     def _split_shape_of(self, surname: str, given: str) -> Shape | None:
         """`李 | 德胜`: a surname token, then a one- or two-character token that is no word
-        (`刘 | 洋等`, `王 | 强说`: without the 等 that closes a list or the verb of saying)."""
+        (`刘 | 洋等`, `王 | 强说`: without the 等 that closes a list or the verb of saying); not a
+        frequent word before a token led by a frequent surname (有 | 马骏)."""
         if len(given) == 2 and given.endswith((LIST_END, *SAYING)):
             given = given[:1]
         if surname not in self.lex.surnames or not 1 <= len(given) <= 2 or not is_han(given) \
                 or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(given) or self._ordinary(given) \
                 or self._stopped(surname + given):
             return None
+        if len(given) == 2 and given[0] in self.lex.frequent_surnames and surname not in self.lex.frequent_surnames \
+                and self.dictionary.is_function_char(surname):
+            return None  # 有 | 马骏: a verb before a name, not the rare surname 有
         prior, notes, _ = self._chinese_prior(surname + given, surname)
         entry = self.dictionary.entries.get(surname + given)
         listed = entry is not None and entry[1] in PERSON_TAGS and len(given) == 2 \
