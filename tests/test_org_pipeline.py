@@ -27,6 +27,9 @@ def redact(redactor_factory, text: str):
     ("由科莱集团领衔，成功促成科莱及其上下游企业落地。", "由XX集团领衔，成功促成XX及其上下游企业落地。"),
     ("招引中宇远洋等龙头企业，推动万泓科技实施技改。", "招引XX远洋等龙头企业，推动XX科技实施技改。"),
     ("已与恒达、赛孚等两家基金公司达成合作。", "已与XX、XX等两家基金公司达成合作。"),
+    # a trade name the dictionary knows (天顺, 宏达) between a place and the industry words of a firm
+    ("参观浙江天顺生物科技有限公司、温州宏达电子科技公司。", "参观浙江XX生物科技有限公司、XX电子科技公司。"),
+    ("入选浙江省智慧农业十大模式。", "入选浙江省智慧农业十大模式。"),  # no firm's legal form: 智慧 stays
     # national bodies and provinces are kept
     ("根据国务院和外交部的部署，浙江省人民政府印发通知。", "根据国务院和外交部的部署，浙江省人民政府印发通知。"),
     # generic references are no names

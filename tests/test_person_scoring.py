@@ -179,6 +179,9 @@ def test_government_words_are_never_names_in_a_text_naming_many_people(redactor_
                                                   "郭晓东", "马骏"]),
     ("表彰张伟、王芳、刘洋、陈静、杨帆等先进个人。", ["刘洋", "张伟", "杨帆", "王芳", "陈静"]),
     ("参加会议的有马骏、何志强、郭晓东等同志。", ["何志强", "郭晓东", "马骏"]),  # 有 is the verb, not a surname
+    # a given name the dictionary tags as a name although it is a frequent word (杨|光荣), with a cue
+    ("副市长杨光荣率队调研。杨光荣指出，要光荣退休。", ["杨光荣"]),
+    ("王小姐说，这里很好。", ["王"]),  # 小姐 is a title, not a given name
     ("推进城市、乡村、社区、学校、医院建设。", []),
     ("走访石门、叶村、高桥等地。", []),
     # a famous landmark spelled like a name is no person (钱 + 塘江)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from itertools import takewhile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,6 +46,8 @@ ORG_TAG = "nt"
 RARE_NAME = {"nr": 500, "nz": 100, "nt": 100}
 DIRECTIONS = frozenset("东南西北中")  # 中西|部, 西北|地区: directions, not names
 GRAMMATICAL_TAGS = frozenset({"p", "c", "u", "uj", "ul", "r"})
+# The legal forms that close a firm's full name (浙江天顺生物科技有限公司).
+FIRM_FORMS = ("公司", "集团")
 PRONOUN_TAG = "r"  # 各级, 该, 本: a body after one is a reference, not a name
 OPENER_TAGS = GRAMMATICAL_TAGS | {"v", "d", "f", "q", "y", "zg"}  # never open a name (是, 也, 上, 家)
 # Dictionary tags of words that can stand inside a name: nouns, verbal nouns, distinguishing
@@ -317,6 +319,11 @@ class OrganisationRecognizer(RuleRecognizer):
             pending = None
             if found and text[found[-1].start - 1:found[-1].start] == "《" and found[-1].end + 1 != suffix[0]:
                 return units  # 《规范》修订编委会: a title names only the publication right after it
+            if found and text[suffix[0]:suffix[1]].endswith(FIRM_FORMS) and self._names_a_place(text, found[0]) \
+                    and units and units[-1].kind == GENERIC \
+                    and all(unit.kind == GENERIC for unit in units) and self._trade_name_word(text, units[-1]):
+                units[-1] = replace(units[-1], kind=NAME)  # 浙江|天顺|生物|科技: the firm's trade name
+                in_name = True
             for unit in found:
                 if unit.kind == GENERIC and in_name:
                     return units
@@ -329,6 +336,17 @@ class OrganisationRecognizer(RuleRecognizer):
                 return units  # a word outside the name, or a publication title (the whole name)
             end = found[-1].start
         return units
+
+    def _names_a_place(self, text: str, unit: Unit) -> bool:
+        """A place or qualifier unit (浙江, 温州市, 中国), as opens a firm's name."""
+        return unit.kind in (PLACE, COARSE) or unit.kind == NAME and text[unit.start:unit.end] in self.vocabulary.places
+
+    def _trade_name_word(self, text: str, unit: Unit) -> bool:
+        """A word the dictionary knows as a name, however often (天顺, 444 uses), right after a place
+        or qualifier and before the industry words of a firm: its trade name."""
+        word = text[unit.start:unit.end]
+        entry = self.dictionary.entries.get(word)
+        return entry is not None and entry[1] in NAME_TAGS and 2 <= len(word) <= 3
 
     def _quoted_name(self, text: str, end: int) -> Unit | None:
         """The name in quotes that ends right before the suffix (“红双喜”公司), Chinese characters only."""

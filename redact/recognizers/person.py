@@ -228,7 +228,8 @@ def _name_lexicons(rule: PersonRule, surnames: list[str], stop_words: set[str]) 
         stop_words=frozenset(stop_words), cues_before=words(rule.cues_before_file),
         cues_after=words(rule.cues_after_file), transliteration=frozenset("".join(words(rule.transliteration_file))),
         places=words(rule.places_file) | words(rule.landmarks_file) | _division_names(rule.divisions_file),
-        japanese_surnames=frozenset(rule.japanese_surnames), given_odds=_given_odds(rule.surnames_file, frozenset(surnames)))
+        japanese_surnames=frozenset(rule.japanese_surnames), given_odds=_given_odds(rule.surnames_file, frozenset(surnames)),
+        titles=words(rule.titles_file))
 
 
 def _division_names(file: str | None) -> frozenset[str]:

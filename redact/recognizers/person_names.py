@@ -222,6 +222,7 @@ class NameLexicons:
     places: Set[str] = frozenset()
     japanese_surnames: Set[str] = frozenset()
     given_odds: Mapping[str, float] = field(default_factory=dict)  # character → given_name_odds
+    titles: Set[str] = frozenset()  # 小姐 of 王小姐: a title, not a given name
 
 
 class NameScorer:
@@ -540,8 +541,8 @@ class NameScorer:
         if len(given) == 2 and given.endswith((LIST_END, *SAYING)):
             given = given[:1]
         if surname not in self.lex.surnames or not 1 <= len(given) <= 2 or not is_han(given) \
-                or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(given) or self._ordinary(given) \
-                or self._stopped(surname + given):
+                or given[-1] in GENERIC_ENDINGS - NATURE_ENDINGS or _village_name(given) \
+                or self._ordinary(given) and not self._given_name_word(given) or self._stopped(surname + given):
             return None
         if len(given) == 2 and given[0] in self.lex.frequent_surnames and surname not in self.lex.frequent_surnames \
                 and self.dictionary.is_function_char(surname):
@@ -620,6 +621,12 @@ class NameScorer:
         entry = self.dictionary.entries.get(part)
         return entry is not None and (entry[0] >= ORDINARY_ENTRY
                                       or entry[0] >= ORDINARY_WORD and self.dictionary.is_common(part))
+
+    def _given_name_word(self, part: str) -> bool:
+        """A frequent word the dictionary tags as a personal name (光荣 of 杨光荣), and no title (小姐):
+        after a surname token it may be the given name; the cues around it decide."""
+        entry = self.dictionary.entries.get(part)
+        return len(part) == 2 and entry is not None and entry[1] in PERSON_TAGS and part not in self.lex.titles
 
     def _surname(self, word: str) -> str | None:
         for length in (2, 1):
