@@ -52,6 +52,8 @@ DIVISIONS = [
     "山西省\t山西\tprovince\t",
     "大同市\t大同\tprefecture\t山西省",
     "建城镇\t建城\ttownship\t广东省/汕头市/澄海区",
+    "淡竹乡\t淡竹\ttownship\t浙江省/丽水市/云和县",
+    "城区街道\t城区\ttownship\t浙江省/丽水市/云和县",
 ]
 RENAMED = (RenamedSuffixes(level="county", suffixes=("县", "市", "区")),
            RenamedSuffixes(level="township", suffixes=("乡", "镇")))
@@ -152,6 +154,20 @@ def test_one_character_counties(gazetteer, words, expected):
 ])
 def test_a_full_name_read_as_two_common_words_is_none(gazetteer, words, expected):
     assert spans(gazetteer(), words) == expected
+
+
+@pytest.mark.parametrize(("words", "expected"), [
+    (["淡竹", "乡下", "叶村", "、"], ["淡竹"]),  # a village follows: 乡 ends the township, not 乡下
+    (["淡竹", "乡下", "务农"], []),  # "countryside": 淡竹 alone is a common word
+])
+def test_a_township_suffix_glued_to_the_village_after_it(gazetteer, words, expected):
+    assert spans(gazetteer(), words) == expected
+
+
+def test_a_township_named_by_a_frequent_word_scores_as_a_short_form(gazetteer):
+    found = run(gazetteer(), ["三", "个", "城区", "街道", "完成"])
+    assert [(c.start, c.end, c.score) for c in found] == [(2, 4, 0.7)]  # left to the locality (城区街道)
+    assert run(gazetteer(), ["在", "淡竹乡", "召开"])[0].score == 0.9
 
 
 def test_one_character_counties_need_the_setting(gazetteer):

@@ -438,7 +438,8 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
 
     def candidates(self, text: str, bounds: TokenBounds) -> Iterable[Candidate]:
         """As for any lexicon, but a full name whose suffix starts a word (宜居|乡村) is no name;
-        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长. Nor is
+        its short form still is, when it is an entry itself: 台州|市民, 重庆|市郊, 新昌|县长; unless a
+        village follows (淡竹乡|下叶村, where the segmenter read 乡下 "countryside"). Nor is
         one whose first character ends a frequent word while the rest is a common one (新建|城镇). A short
         form right after the name of a division above it is that division's (浙江省|新昌). A name
         inside a longer stop-listed phrase is none (金山 of 绿水青山就是金山银山)."""
@@ -451,7 +452,8 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             suffix_end = self._suffix_end(text, candidate)
             if suffix_end and _read_as_two_words(text, candidate.start, suffix_end):
                 continue
-            if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]):
+            if suffix_end and suffix_end < len(text) and dictionary.is_common(text[suffix_end - 1:suffix_end + 1]) \
+                    and not VILLAGE_AFTER.match(text, suffix_end):
                 yield from self._short_form(text, candidate)
                 continue
             if candidate.start == parent_end:
@@ -490,6 +492,8 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             return True
         if self._glued_to_word(text, bounds, start, end):
             return True
+        if end - start > 2 and bounds.is_start(end - 1) and VILLAGE_AFTER.match(text, end):
+            return True  # 淡竹|乡下|叶村: the segmenter glued the suffix to the village after it
         return super()._ends_word(text, bounds, start, end) and not any(
             common_words().is_frequent_word(text[start:end + len(word)]) for word in self.rule.attached_words
             if text.startswith(word, end))
@@ -511,6 +515,10 @@ class GazetteerRecognizer(LexiconMatcherRecognizer):
             if text.startswith(suffix, candidate.end):
                 return candidate.end + len(suffix)
         return None
+
+
+# A village name right after a township's suffix (淡竹乡|下叶村): the suffix ends the township.
+VILLAGE_AFTER = re.compile(r"[\u4e00-\u9fff]{1,3}(?:村|社区)")
 
 
 def _read_as_two_words(text: str, start: int, end: int) -> bool:
@@ -674,7 +682,12 @@ def _build_gazetteer_entries(rule: GazetteerRule) -> dict[str, Entry]:
                                      needs_boundaries=True, evidence=evidence)
         else:
             core = cores[surface]
-            entries[surface] = Entry(core, rule.score, f"{levels[surface]} {_describe(evidence)}",
+            # 城区街道, 建设街道: a township named by a frequent word is as doubtful as a short form
+            # (三个城区街道); the locality confirms it.
+            plain = levels[surface] == "township" and dictionary.is_frequent_word(surface[:core])
+            entries[surface] = Entry(core, rule.short_score if plain else rule.score,
+                                     f"{levels[surface]} {_describe(evidence)}"
+                                     + (", named by a frequent word" if plain else ""),
                                      needs_boundaries=_ambiguous(surface, core, dictionary), evidence=evidence)
     for surface, (core, level, where) in renamed.items():
         evidence = tuple(sorted(set(where)))
