@@ -78,6 +78,8 @@ UNIT_TAGS = frozenset({"m", "q"})
 DESCRIBING_TAGS = frozenset({"v", "vn", "vd", "d", "a", "ad", "an"})
 # An abbreviation's reason, and whether it counts only as a whole token.
 AbbreviationReason = tuple[str, bool]
+# The suffixes of townships, after which a village's full name may start inside a token.
+TOWNSHIP_ENDS = "乡镇"
 # A plain noun used this often in the dictionary reads as the word, not as a home village (富民).
 RARE_HOME_NOUN = 100
 # A character the dictionary barely knows (碶, 岙, 堍): in a home name, it marks a local coinage.
@@ -256,12 +258,16 @@ class LocalityModel:
         return self.divisions.get(county, []) + self.villages.get(county, [])
 
     def _local_names(self, locality: Locality, text: str, bounds: TokenBounds) -> list[Finding]:
-        """The home county's townships and villages, full names and short forms."""
+        """The home county's townships and villages, full names and short forms; a full name right
+        after a township's suffix needs no token boundary (淡竹|乡下|叶村)."""
         found = []
         for start, end, entry in leftmost_longest(self._home_matcher(locality.path).matches(text)):
-            if not bounds.is_start(start) and not (start and not is_han(text[start - 1])):
+            # 淡竹|乡下|叶村: a village's full name starts right after the township's suffix
+            after_township = start > 0 and text[start - 1] in TOWNSHIP_ENDS and entry.core_length < end - start
+            starts = bounds.is_start(start) or after_township
+            if not starts and not (start and not is_han(text[start - 1])):
                 continue
-            if entry.needs_boundaries and not (bounds.is_start(start) and self._ends_name(text, bounds, end)):
+            if entry.needs_boundaries and not (starts and self._ends_name(text, bounds, end)):
                 continue
             found.append(self._finding(text, start, start + entry.core_length, entry.score, entry.reason))
         return found

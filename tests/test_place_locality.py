@@ -191,6 +191,8 @@ def test_home_villages_are_found_in_a_local_document(model):
 
 
 @pytest.mark.parametrize(("words", "found"), [
+    (["椒江", "下陈", "某", "镇凤", "洋村", "征迁"], ["凤洋"]),  # a village right after a township's suffix
+    (["椒江", "下陈", "某", "地凤", "洋村", "征迁"], []),  # inside another word: no name
     (["椒江", "下陈", "打好", "强村", "富民", "组合拳"], []),  # 富民, a plain noun of 122 uses: the word
     (["椒江", "下陈", "推进", "富民村", "改造"], ["富民"]),  # with its suffix, the village
     (["椒江", "下陈", "海门", "召开"], ["海门"]),  # 海门, a rare plain noun (51 uses): the township
