@@ -695,6 +695,8 @@ def _previous_item(text: str, bounds: TokenBounds, start: int, suffixes: Sequenc
             begin -= 1
         if not common_words().is_common(text[begin:token[0]]):
             return begin, token[1]
+    if token and (before := bounds.token_before(token[0])) and text[before[0]:before[1]] in suffixes:
+        return None, 0  # 裕禄大道 | 西延 | 、: a part of the place before it, not a name of its own
     return token if token else (None, 0)
 
 

@@ -61,7 +61,8 @@ def resolve(findings: Sequence[Finding], text: str, settings: ResolveSettings) -
     accepted, overlapped = choose_non_overlapping(eligible)
     near_misses.extend(NearMiss(f, "overlaps a longer or stronger finding") for f in overlapped
                        if not any(f.start >= a.start and f.end <= a.end for a in accepted))
-    accepted = propagate(accepted, text, settings)
+    kept = PhraseSpans((n.finding.start, n.finding.end, n.finding.text) for n in near_misses if n.kept)
+    accepted = propagate(accepted, text, settings, kept)
     return Resolution(tuple(accepted), tuple(sorted(near_misses, key=_near_miss_order)))
 
 
@@ -130,6 +131,12 @@ LONGER_WORD_MIN = 20
 PLACE_TAG = "ns"
 
 
+def _inside_longer(kept: PhraseSpans, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside a longer kept name."""
+    holder = kept.containing(start, end)
+    return holder is not None and len(holder) > end - start
+
+
 def cuts_a_word(text: str, start: int, end: int) -> bool:
     """Whether a mention shares a character with a dictionary word across its edge (创|新昌|盛),
     or is the start of a longer word that names no place (同心 of 同心圆)."""
@@ -159,10 +166,13 @@ def _edge_word(word: str, rival: str) -> bool:
     return dictionary.entries[rival][0] <= frequency
 
 
-def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> list[Finding]:
+def propagate(accepted: list[Finding], text: str, settings: ResolveSettings,
+              kept: PhraseSpans = PhraseSpans(())) -> list[Finding]:
     """Add every other mention of each confirmed entity (longest entity text first). An entity
     spelled like an ordinary word (民生 of 民生科技) is masked again only where the same
-    character follows it as where it was confirmed in this document (民生科技, not 保障民生)."""
+    character follows it as where it was confirmed in this document (民生科技, not 保障民生). A
+    mention inside a longer name kept by policy is part of that name (裕禄 of 焦裕禄精神, where 裕禄大道
+    is masked)."""
     entities: dict[str, Finding] = {}
     followers: dict[str, set[str]] = {}
     for finding in accepted:
@@ -192,7 +202,7 @@ def propagate(accepted: list[Finding], text: str, settings: ResolveSettings) -> 
         end = start + first.length
         if any(start < o_end and o_start < end for o_start, o_end in occupied):
             continue
-        if first.text in settings.allow_terms or cuts_a_word(text, start, end):
+        if first.text in settings.allow_terms or cuts_a_word(text, start, end) or _inside_longer(kept, start, end):
             continue
         if is_ordinary_word_entity(first.text, first.label) and not (text[end:end + 1] in followers.get(first.text, ())
                                                and is_han(text[end:end + 1])):

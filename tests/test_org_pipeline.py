@@ -30,6 +30,8 @@ def redact(redactor_factory, text: str):
     # a trade name the dictionary knows (天顺, 宏达) between a place and the industry words of a firm
     ("参观浙江天顺生物科技有限公司、温州宏达电子科技公司。", "参观浙江XX生物科技有限公司、XX电子科技公司。"),
     ("入选浙江省智慧农业十大模式。", "入选浙江省智慧农业十大模式。"),  # no firm's legal form: 智慧 stays
+    # districts named by a frequent word (城区, 郊区) name no body
+    ("新建城区学校5所，郊区医院扩建。", "新建城区学校5所，郊区医院扩建。"),
     # national bodies and provinces are kept
     ("根据国务院和外交部的部署，浙江省人民政府印发通知。", "根据国务院和外交部的部署，浙江省人民政府印发通知。"),
     # generic references are no names

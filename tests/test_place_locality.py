@@ -264,6 +264,8 @@ def sibling_texts(words: list[str], findings: list[Finding] = (), stop_words: fr
     (["汇总", "XX大道", "、", "北大路", "、", "解放", "街", "、", "胜利街", "等"], ["北大", "胜利", "解放"]),
     # a street the dictionary knows by name (解放路, nz) is a name, however frequent
     (["推进", "XX大道", "、", "解放路", "等"], ["解放"]),
+    # a word right after a place's suffix is part of that place (裕禄大道|西延), no name of its own
+    (["推进", "裕禄", "大道", "西延", "、", "XX路", "改造"], []),
     # a "suffix" that belongs to another word ends nothing
     (["推进", "XX路", "、", "城市", "道路", "建设"], []),
     # a placeholder before a unit stands for a figure, not a place

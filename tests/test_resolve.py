@@ -274,6 +274,13 @@ def test_single_characters_are_not_propagated():
     assert masked_texts(result) == [(3, "温")]
 
 
+def test_a_mention_inside_a_longer_kept_name_is_not_propagated():
+    text = "弘扬焦裕禄精神，修建裕禄大道"
+    figure = at(text, "焦裕禄", label="PERSON")
+    result = resolve([figure, at(text, "裕禄", 1)], text, settings(allow_terms={"焦裕禄": "national-figures"}))
+    assert masked_texts(result) == [(10, "裕禄")]
+
+
 def test_allow_listed_terms_are_not_propagated():
     text = "浙江省；浙江"
     result = resolve([at(text, "浙江")], text, settings(allow_terms=frozenset({"浙江"})))

@@ -798,10 +798,11 @@ def _division_names(file: str, dictionary: CommonWords) -> DivisionNames:
     for row in read_gazetteer(Path(file)):
         if row.level not in levels:
             continue
-        levels[row.level].add(row.name)
-        if len(row.short) >= 2 and (row.level != "county" or not dictionary.is_frequent_word(row.short)):
-            levels[row.level].add(row.short)
-    return DivisionNames(*(frozenset(n for n in names if len(n) >= 2) for names in levels.values()))
+        for name in (row.name, row.short):
+            # a county named by a frequent word (城区, 郊区, 矿区; the short form 丰满) names no place here
+            if len(name) >= 2 and not (row.level == "county" and dictionary.is_frequent_word(name)):
+                levels[row.level].add(name)
+    return DivisionNames(*(frozenset(names) for names in levels.values()))
 
 
 def read_gazetteer(path: Path) -> Iterable[GazetteerRow]:
