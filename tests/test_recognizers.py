@@ -207,6 +207,8 @@ def landmarks() -> AffixRecognizer:
     (["完成", "下沙", "互通", "改造"], ["下沙"]),
     (["开通", "梅岙", "隧道", "，"], ["梅岙"]),
     (["建设", "城市", "隧道"], []),
+    (["游览", "华顶", "国家森林公园", "、"], ["华顶"]),  # the longest suffix, not 公园 after 国家森林
+    (["建设", "城市", "森林公园"], []),
     (["建设", "城市", "新区"], []),
     # a rare dictionary word before 新区 is its name; before 公路 it is an ordinary word
     (["继续", "与", "前湾", "新区", "合作"], ["前湾"]),
