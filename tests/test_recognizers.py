@@ -608,6 +608,10 @@ INVALID_ID = "110105194912310021"
     ("email", "邮箱zhang.san@example.com。", ["zhang.san@example.com"]),
     ("email", "邮箱：office_2023@gov.cn，", ["office_2023@gov.cn"]),
     ("email", "没有邮箱@", []),
+    ("web-address", "网址：http://www.xianju.gov.cn，", ["http://www.xianju.gov.cn"]),
+    ("web-address", "登录www.zjzwfw.gov.cn/art/2023/1.html办理", ["www.zjzwfw.gov.cn/art/2023/1.html"]),
+    ("web-address", "邮箱：xjzwgk@163.com", []),  # the e-mail rule's
+    ("web-address", "增长12.5%，xx.x万元，B2C", []),
     ("resident-id", f"身份证号{VALID_ID}，", [VALID_ID]),
     ("resident-id", f"身份证号{INVALID_ID}", [INVALID_ID]),
     ("resident-id", "编号1101051949123100211", []),
